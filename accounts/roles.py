@@ -1,0 +1,74 @@
+"""The platform's roles, kept as groups with their permissions.
+
+The groups are created (and their permissions brought up to date) after every `migrate` by
+`cms.setup`, which also grants the editorial roles their page permissions, so a fresh database
+and a production upgrade both end with the same roles.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+ENTREPRENEUR = "Entrepreneurs"
+MENTOR = "Mentors"
+INSTITUTION_STAFF = "Institution staff"
+EDITOR = "Editors"
+PROGRAMME_MANAGER = "Programme managers"
+
+ROLE_LABELS = {
+    ENTREPRENEUR: _("Entrepreneur"),
+    MENTOR: _("Mentor"),
+    INSTITUTION_STAFF: _("Institution staff"),
+    EDITOR: _("Editor"),
+    PROGRAMME_MANAGER: _("Programme manager"),
+}
+
+# "app_label.codename" of the model permissions each role holds. Roles of later issues add
+# theirs here as their apps arrive.
+_EDITORIAL = [
+    "wagtailadmin.access_admin",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+    "taggit.add_tag",
+    "taggit.change_tag",
+]
+ROLE_PERMISSIONS = {
+    ENTREPRENEUR: [],
+    MENTOR: [],
+    INSTITUTION_STAFF: [],
+    EDITOR: _EDITORIAL,
+    PROGRAMME_MANAGER: _EDITORIAL
+    + [
+        "wagtailimages.delete_image",
+        "wagtaildocs.delete_document",
+        "taggit.delete_tag",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
+        "wagtailredirects.delete_redirect",
+        "wagtailcore.add_workflow",
+        "wagtailcore.change_workflow",
+        "accounts.view_user",
+    ],
+}
+
+# Roles that a person may choose when signing up; the others are granted by staff.
+SELF_SERVICE_ROLES = [ENTREPRENEUR, MENTOR]
+
+
+def sync_roles(**kwargs):
+    """Create the role groups and give them their model permissions (run after migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = set()
+        for dotted in set(codenames):
+            app_label, codename = dotted.split(".", 1)
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.add(permission.pk)
+        group.permissions.add(*wanted)

@@ -1,0 +1,12 @@
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+from accounts.forms import AdminUserCreationForm, AdminUserEditForm
+
+
+class UserViewSet(WagtailUserViewSet):
+    def get_form_class(self, for_update=False):
+        return AdminUserEditForm if for_update else AdminUserCreationForm
+
+    # Our fields in place of Wagtail's first and last names.
+    create_template_name = "accounts/admin/user_create.html"
+    edit_template_name = "accounts/admin/user_edit.html"

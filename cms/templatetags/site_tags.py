@@ -1,0 +1,97 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+register = template.Library()
+
+
+def _locale_home(request):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return site.root_page.localized
+
+
+@register.simple_tag(takes_context=True)
+def locale_home(context):
+    return _locale_home(context["request"])
+
+
+@register.inclusion_tag("includes/main_menu.html", takes_context=True)
+def main_menu(context):
+    request = context["request"]
+    home = _locale_home(request)
+    pages = home.get_children().live().public().in_menu() if home else []
+    current = context.get("page")
+    current_path = current.path if isinstance(current, Page) else ""
+    return {
+        "items": [(page, current_path.startswith(page.path)) for page in pages],
+        "request": request,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """A link to the same content in each language.
+
+    On a page: its translation where one is live, otherwise that language's home page. Elsewhere
+    (accounts, errors): the same address under the other language prefix.
+    """
+    request = context["request"]
+    page = context.get("page")
+    current = translation.get_language()
+    links = []
+    translations = {}
+    homes = {}
+    if isinstance(page, Page) and page.pk:
+        translations = {
+            p.locale.language_code: p
+            for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+        home = _locale_home(request)
+        if home is not None:
+            homes = {
+                p.locale.language_code: p
+                for p in home.get_translations(inclusive=True).live().select_related("locale")
+            }
+    for code, name in settings.LANGUAGES:
+        target = translations.get(code) or homes.get(code)
+        if target is not None:
+            url = target.get_url(request)
+        else:
+            url = translate_url(request.path, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "current": code == current,
+                "exact": bool(translations.get(code)) or not translations,
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_alternates(context):
+    """The page's live translations, for <link rel="alternate" hreflang>."""
+    page = context.get("page")
+    if not isinstance(page, Page) or not page.pk:
+        return []
+    request = context["request"]
+    return [
+        {"code": p.locale.language_code, "url": p.get_full_url(request)}
+        for p in page.get_translations(inclusive=True).live().select_related("locale")
+    ]
+
+
+@register.filter
+def text_direction(language_code):
+    return "rtl" if translation.get_language_info(language_code)["bidi"] else "ltr"
+
+
+@register.simple_tag
+def active_locale():
+    return Locale.get_active()

@@ -1,0 +1,67 @@
+import time
+
+import pytest
+from django.core import mail
+from wagtail.contrib.forms.models import FormSubmission
+
+from cms import forms as cms_forms
+from cms import models as cms
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contact(home):
+    page = cms.FormPage(
+        title="Contact", slug="contact", to_address="staff@example.org", subject="Contact"
+    )
+    page.form_fields.add(cms.FormField(label="Name", field_type="singleline", required=True))
+    page.form_fields.add(cms.FormField(label="Message", field_type="multiline", required=True))
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _started(seconds_ago):
+    return cms_forms._signer.sign(str(int(time.time() - seconds_ago)))
+
+
+def _post(client, page, **overrides):
+    data = {"name": "Awa", "message": "Bonjour", "website": "", "started": _started(30)}
+    data.update(overrides)
+    return client.post(page.url, data)
+
+
+def test_a_person_can_write_to_staff(client, contact):
+    response = _post(client, contact)
+    assert response.status_code == 200
+    submission = FormSubmission.objects.get(page=contact)
+    assert submission.get_data()["message"] == "Bonjour"
+    assert "website" not in submission.form_data and "started" not in submission.form_data
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["staff@example.org"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"website": "http://spam.example"},  # the hidden field people never see
+        {"started": "just now"},  # sent back faster than anyone can type
+        {"started": "forged"},
+        {"started": ""},
+    ],
+)
+def test_spam_is_thanked_but_neither_stored_nor_sent(client, contact, overrides):
+    if overrides.get("started") == "just now":
+        overrides = {"started": _started(0)}
+    response = _post(client, contact, **overrides)
+    assert response.status_code == 200
+    assert FormSubmission.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_missing_required_field_shows_the_error(client, contact):
+    response = _post(client, contact, message="")
+    assert response.status_code == 200
+    assert response.context["form"].errors["message"]
+    assert FormSubmission.objects.count() == 0

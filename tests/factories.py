@@ -1,0 +1,120 @@
+"""Test data: factory_boy factories for models, builders for Wagtail pages (which must be added
+to the tree through their parent)."""
+
+import itertools
+from datetime import timedelta
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import Locale, Page, Site
+
+from accounts.models import User
+from cms import models as cms
+
+PASSWORD = "correct-horse-battery-staple"
+_slugs = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Faker("name")
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
+
+
+def publish(page):
+    page.save_revision().publish()
+    return page
+
+
+def add_page(parent, model, **fields):
+    page = model(**fields)
+    parent.add_child(instance=page)
+    return publish(page)
+
+
+def build_home():
+    """A French home page as the default site's root, with Arabic and English translations."""
+    root = Page.get_first_root_node()
+    home = add_page(
+        root,
+        cms.HomePage,
+        title="Accueil",
+        slug="accueil",
+        hero_title="Lancez votre entreprise",
+        locale=Locale.objects.get(language_code="fr"),
+    )
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    for language, title in (("ar", "الرئيسية"), ("en", "Home")):
+        translation = home.copy_for_translation(Locale.objects.get(language_code=language))
+        translation.title = title
+        translation.hero_title = title
+        publish(translation)
+    return cms.HomePage.objects.get(pk=home.pk)
+
+
+def translate(page, language, **fields):
+    translation = page.copy_for_translation(
+        Locale.objects.get(language_code=language), copy_parents=True
+    )
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    return publish(translation)
+
+
+def call_page(parent, *, opens_in_days=-1, closes_in_days=10, **fields):
+    now = timezone.now()
+    defaults = {
+        "title": "Fonds d'amorçage",
+        "intro": "Jusqu'à 25 000 MAD.",
+        "eligibility": "<p>Entrepreneurs migrants.</p>",
+        "how_to_apply": "<p>En ligne.</p>",
+        "opens_at": now + timedelta(days=opens_in_days),
+        "closes_at": now + timedelta(days=closes_in_days),
+    }
+    defaults.update(fields)
+    defaults.setdefault("slug", f"appel-{next(_slugs)}")
+    return add_page(parent, cms.CallForApplicationsPage, **defaults)
+
+
+def event_page(parent, *, starts_in_days=5, hours=2, **fields):
+    start = timezone.now() + timedelta(days=starts_in_days)
+    defaults = {
+        "title": "Atelier",
+        "intro": "Un atelier.",
+        "start_at": start,
+        "end_at": start + timedelta(hours=hours),
+        "region": cms.Region.RABAT_SALE,
+        "venue": "Salé",
+    }
+    defaults.update(fields)
+    return add_page(parent, cms.EventPage, **defaults)
+
+
+def news_article(parent, **fields):
+    defaults = {
+        "title": "Une nouvelle",
+        "intro": "Le résumé.",
+        "body": [{"type": "paragraph", "value": "<p>Le texte.</p>"}],
+    }
+    defaults.update(fields)
+    tags = defaults.pop("tags", [])
+    page = cms.NewsArticlePage(**defaults)
+    parent.add_child(instance=page)
+    if tags:
+        page.tags.add(*tags)
+    return publish(page)
