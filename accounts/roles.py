@@ -33,6 +33,7 @@ _EDITORIAL = [
     "wagtaildocs.choose_document",
     "taggit.add_tag",
     "taggit.change_tag",
+    "simple_translation.submit_translation",
 ]
 ROLE_PERMISSIONS = {
     ENTREPRENEUR: [],

@@ -38,7 +38,7 @@ class ImageBlock(blocks.StructBlock):
 
 class QuoteBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("Quote"))
-    attribution = blocks.CharBlock(label=_("Who said it"), required=False, max_length=160)
+    attribution = blocks.CharBlock(label=_("Author of the quote"), required=False, max_length=160)
 
     class Meta:
         icon = "openquote"
@@ -51,7 +51,7 @@ class CallToActionBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("Text"), required=False)
     button_label = blocks.CharBlock(label=_("Button label"), max_length=60)
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
-    url = blocks.URLBlock(label=_("Or an address"), required=False)
+    url = blocks.URLBlock(label=_("Or a web link"), required=False)
 
     class Meta:
         icon = "pick"
@@ -65,14 +65,14 @@ class CallToActionBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value.get("page") and not value.get("url"):
             raise StructBlockValidationError(
-                block_errors={"page": ValidationError(_("Choose a page or enter an address."))}
+                block_errors={"page": ValidationError(_("Choose a page or enter a web link."))}
             )
         return value
 
 
 class KeyFigureBlock(blocks.StructBlock):
     value = blocks.CharBlock(label=_("Figure"), max_length=30, help_text=_("For example 400"))
-    label = blocks.CharBlock(label=_("What it counts"), max_length=120)
+    label = blocks.CharBlock(label=_("What the figure counts"), max_length=120)
 
 
 class KeyFiguresBlock(blocks.StructBlock):
@@ -101,7 +101,7 @@ class FAQBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(label=_("Video address"), help_text=_("A YouTube or Vimeo address."))
+    video = EmbedBlock(label=_("Video link"), help_text=_("A YouTube or Vimeo link."))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -264,7 +265,7 @@ class EventPage(SitePage):
     )
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("postal address"), blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty if there is no limit.")
@@ -360,9 +361,9 @@ class EventPage(SitePage):
 
 
 class CallStatus(models.TextChoices):
-    UPCOMING = "upcoming", _("Upcoming")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    UPCOMING = "upcoming", pgettext_lazy("call status", "Upcoming")
+    OPEN = "open", pgettext_lazy("call status", "Open")
+    CLOSED = "closed", pgettext_lazy("call status", "Closed")
 
 
 class CallIndexPage(SitePage):
@@ -407,7 +408,7 @@ class CallForApplicationsPage(SitePage):
         _("targets"), blank=True, help_text=_("For example: 20 businesses supported.")
     )
     how_to_apply = RichTextField(_("how to apply"))
-    apply_url = models.URLField(_("application form address"), blank=True)
+    apply_url = models.URLField(_("application form link"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("more details"), blank=True)
 
     content_panels = [
@@ -561,7 +562,7 @@ class FormPage(AbstractEmailForm):
 class SiteSettings(BaseSiteSetting):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("postal address"), blank=True)
     facebook_url = models.URLField(_("Facebook"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)

@@ -307,7 +307,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The containers' health checks call the API over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
 
 # Public pages load nothing from elsewhere; video embeds are the one exception editors need.
 # The admin is left out: Wagtail's editor relies on inline styles.

@@ -8,10 +8,16 @@ register = template.Library()
 
 
 def _locale_home(request):
+    """The home page in the active language; looked up once per request (header, menu and
+    language switcher all need it)."""
+    language = translation.get_language()
+    cached = getattr(request, "_locale_home", None)
+    if cached is not None and cached[0] == language:
+        return cached[1]
     site = Site.find_for_request(request)
-    if site is None:
-        return None
-    return site.root_page.localized
+    home = site.root_page.localized if site is not None else None
+    request._locale_home = (language, home)
+    return home
 
 
 @register.simple_tag(takes_context=True)

@@ -65,3 +65,25 @@ def test_scheduled_article_goes_live_at_its_date(client, home):
     call_command("publish_scheduled")
     assert Page.objects.get(pk=article.pk).live
     assert client.get("/fr/news/plus-tard/").status_code == 200
+
+
+def test_editor_translates_a_page_in_the_admin(client, home):
+    editor = factories.UserFactory(roles=[roles.EDITOR])
+    news = factories.add_page(home, cms.NewsIndexPage, title="Actualités", slug="news")
+    client.force_login(editor)
+    url = f"/admin/translation/submit/page/{news.pk}/"
+    assert client.get(url).status_code == 200
+    arabic = factories.Locale.objects.get(language_code="ar")
+    response = client.post(url, {"locales": [arabic.pk]})
+    assert response.status_code == 302
+    translation = news.get_translation(arabic)
+    # The copy waits, unpublished, for the editor to write the Arabic text.
+    assert not translation.live
+    assert translation.translation_key == news.translation_key
+
+
+def test_people_without_editorial_role_cannot_translate(client, home, user):
+    client.force_login(user)
+    response = client.get(f"/admin/translation/submit/page/{home.pk}/")
+    assert response.status_code in (302, 403)
+    assert home.get_translations().count() == 2  # only the fixture's ar and en
