@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
@@ -60,10 +61,7 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        return self.cleaned_data["email"].lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -110,15 +108,27 @@ class DeleteAccountForm(forms.Form):
 _ADMIN_FIELDS = {"email", "display_name", "preferred_language", "is_superuser", "groups"}
 
 
-class AdminUserCreationForm(WagtailUserCreationForm):
+class AdminEmailMixin:
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+
+class AdminUserCreationForm(AdminEmailMixin, WagtailUserCreationForm):
+    """Staff create accounts for institution staff and editors: they vouch for the address."""
+
     first_name = None
     last_name = None
 
     class Meta(WagtailUserCreationForm.Meta):
         fields = _ADMIN_FIELDS
 
+    def save(self, commit=True):
+        if self.instance.email_verified_at is None:
+            self.instance.email_verified_at = timezone.now()
+        return super().save(commit=commit)
 
-class AdminUserEditForm(WagtailUserEditForm):
+
+class AdminUserEditForm(AdminEmailMixin, WagtailUserEditForm):
     first_name = None
     last_name = None
 

@@ -5,13 +5,11 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import roles, tasks
 from accounts.models import Consent, User
-from accounts.tokens import email_verification_token
+from accounts.tokens import read_email_verification_token
 
 
 def user_signup(
@@ -28,6 +26,10 @@ def user_signup(
 
     The terms must be accepted; the acceptance is recorded with the terms' version and the date.
     The confirmation e-mail is sent once the transaction has committed.
+
+    If the address already has an account, nothing is created and its owner is told by e-mail
+    instead: the page a visitor sees is the same either way, so sign-up cannot be used to learn
+    who is a member. Returns the new user, or None in that case.
     """
     if not accepted_terms:
         raise ValidationError(_("You must accept the terms of use to create an account."))
@@ -35,8 +37,12 @@ def user_signup(
         raise PermissionDenied(_("This role is granted by the programme team."))
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with this e-mail address already exists."))
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            transaction.on_commit(
+                lambda: tasks.send_existing_account_email.enqueue(user_id=existing.pk)
+            )
+            return None
         user = User.objects.create_user(
             email=email,
             password=password,
@@ -52,10 +58,6 @@ def user_signup(
     return user
 
 
-def verification_link_parts(user):
-    return urlsafe_base64_encode(force_bytes(user.pk)), email_verification_token.make_token(user)
-
-
 def email_verification_resend(*, email):
     """Send a new confirmation link if an unconfirmed account has this address.
 
@@ -66,20 +68,29 @@ def email_verification_resend(*, email):
         tasks.send_verification_email.enqueue(user_id=user.pk)
 
 
-def email_verify(*, uidb64, token):
-    """Mark the address as confirmed if the link is valid; return the user, or None."""
-    try:
-        pk = force_str(urlsafe_base64_decode(uidb64))
-        user = User.objects.get(pk=pk)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+def email_verify(*, token):
+    """Confirm the address named by a valid link; return the user, or None.
+
+    Opening the same link again is harmless: the address stays confirmed.
+    """
+    parts = read_email_verification_token(token)
+    if parts is None:
         return None
-    if user.email_verified:
-        return user
-    if not email_verification_token.check_token(user, token):
+    pk, email = parts
+    user = User.objects.filter(pk=pk, email__iexact=email, is_active=True).first()
+    if user is None:
         return None
-    user.email_verified_at = timezone.now()
-    user.save(update_fields=["email_verified_at"])
+    if not user.email_verified:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
     return user
+
+
+def login_lockout_clear(*, user):
+    """Lift a log-in lock-out, once the person proved who they are (a password reset)."""
+    from axes.utils import reset
+
+    reset(username=user.email)
 
 
 def user_settings_update(*, user, display_name, preferred_language, time_zone):

@@ -43,8 +43,10 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         super().form_valid(form)
         language = self.request.user.preferred_language
-        # Send people to the site in the language they chose, wherever they logged in from.
-        url = translate_url(self.get_success_url(), language)
+        url = self.get_redirect_url()
+        if not url:
+            # Without a page to go back to, open their settings in the language they chose.
+            url = translate_url(reverse(settings.LOGIN_REDIRECT_URL), language)
         return _with_language(redirect(url), language)
 
 
@@ -75,8 +77,8 @@ def signup_done(request):
     return render(request, "accounts/signup_done.html")
 
 
-def verify_email(request, uidb64, token):
-    user = services.email_verify(uidb64=uidb64, token=token)
+def verify_email(request, token):
+    user = services.email_verify(token=token)
     if user is None:
         return render(request, "accounts/verify_email_invalid.html", status=400)
     messages.success(request, _("Your e-mail address is confirmed. You can now log in."))
@@ -172,5 +174,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
 
     def form_valid(self, form):
+        response = super().form_valid(form)
+        # Proving who they are by e-mail is what the lock-out page offers as the way out.
+        services.login_lockout_clear(user=form.user)
         messages.success(self.request, _("Your new password is set. You can log in."))
-        return super().form_valid(form)
+        return response

@@ -16,7 +16,8 @@ class SpamProtectedForm:
     but neither stores nor e-mails it, so bots learn nothing.
     """
 
-    honeypot_name = "website"
+    # A name no editor's field label turns into (Wagtail derives field names from labels).
+    honeypot_name = "tremplin_website"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -164,7 +164,8 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
     @path("")
     def index(self, request):
         articles = self.articles()
-        tag = request.GET.get("tag", "").strip()
+        # NUL is not storable text (PostgreSQL refuses it in a query): such a tag matches nothing.
+        tag = request.GET.get("tag", "").replace("\x00", "").strip()[:100]
         if tag:
             articles = articles.filter(tags__name=tag)
         return self.render(
@@ -339,14 +340,6 @@ class EventPage(SitePage):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-    @property
-    def local_start(self):
-        return self.start_at.astimezone(self.zone)
-
-    @property
-    def local_end(self):
-        return self.end_at.astimezone(self.zone)
 
     @property
     def is_past(self):

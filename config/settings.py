@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "cms.context_processors.site_meta",
             ],
         },
     },
@@ -203,7 +204,8 @@ STAFF_EMAIL = os.environ.get("STAFF_EMAIL", "contact@tremplin.example")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # AxesBackend only refuses locked-out log-ins; ModelBackend checks the password.
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -233,8 +235,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.login_throttle.login_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "accounts.login_throttle.client_ip"
+# How many reverse proxies we run in front of the app (nginx in docker-compose: 1; add one for
+# a load balancer in front of it). Client addresses are read from X-Forwarded-For accordingly.
+TRUSTED_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
 AXES_VERBOSE = False
 
 # --- Languages and time ---------------------------------------------------------------------

@@ -36,6 +36,44 @@ def test_lockout_does_not_spill_to_other_addresses_or_accounts(client, user, oth
     assert _login(client, other_user.email, PASSWORD).status_code == 302
 
 
+def test_behind_the_proxy_each_client_address_counts_apart(client, user, settings):
+    """In production the app sees nginx's address; the client's is in X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def login(password, client_address, forged=""):
+        chain = f"{forged}, {client_address}" if forged else client_address
+        return client.post(
+            reverse("accounts:login"),
+            {"username": user.email, "password": password},
+            REMOTE_ADDR="172.18.0.5",
+            HTTP_X_FORWARDED_FOR=chain,
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        # An attacker cannot dodge the counter by writing its own X-Forwarded-For entry.
+        login("wrong", "203.0.113.66", forged=f"10.9.9.{_}")
+    assert login(PASSWORD, "203.0.113.66").status_code == 429
+    # The account's owner, elsewhere, behind the same proxy, still logs in.
+    assert login(PASSWORD, "198.51.100.20").status_code == 302
+
+
+def test_choosing_a_new_password_lifts_the_lockout(client, user):
+    import re
+
+    from django.core import mail
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, user.email, "wrong")
+    assert _login(client, user.email, PASSWORD).status_code == 429
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = re.search(r"http://\S+", mail.outbox[0].body).group(0).split("127.0.0.1:8000", 1)[1]
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(
+        form_url, {"new_password1": "brand-new-pass-7", "new_password2": "brand-new-pass-7"}
+    )
+    assert _login(client, user.email, "brand-new-pass-7").status_code == 302
+
+
 def test_wagtail_admin_login_is_throttled_too(client, superuser):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(

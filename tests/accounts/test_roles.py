@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from accounts import roles
 from tests.factories import UserFactory
@@ -46,7 +47,7 @@ def test_admin_user_form_uses_display_name(client, superuser, home):
     response = client.post(
         "/admin/users/new/",
         {
-            "email": "new.editor@example.org",
+            "email": "New.Editor@example.org",
             "display_name": "Nouvelle éditrice",
             "preferred_language": "fr",
             "password1": "un-mot-de-passe-solide",
@@ -59,3 +60,10 @@ def test_admin_user_form_uses_display_name(client, superuser, home):
 
     created = User.objects.get(email="new.editor@example.org")
     assert created.groups.filter(name=roles.EDITOR).exists()
+    # Staff vouch for the address: the new editor logs in on the public site at once.
+    client.logout()
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "New.Editor@example.org", "password": "un-mot-de-passe-solide"},
+    )
+    assert response.status_code == 302

@@ -35,15 +35,19 @@ def test_bad_settings_are_refused_and_change_nothing(client, user, home):
     assert user.display_name != "Awa"
 
 
-def test_times_are_shown_in_the_users_time_zone(client, user, home):
+def test_requests_run_in_the_users_time_zone(rf, user):
+    from django.contrib.auth.models import AnonymousUser
     from django.utils import timezone
 
+    from accounts.middleware import UserTimezoneMiddleware
+
+    middleware = UserTimezoneMiddleware(lambda request: timezone.get_current_timezone_name())
     user.time_zone = "America/New_York"
-    user.save()
-    client.force_login(user)
-    response = client.get(reverse("accounts:settings"))
-    assert response.status_code == 200
-    assert timezone.get_current_timezone_name() in ("Africa/Casablanca", "America/New_York")
+    request = rf.get("/")
+    request.user = user
+    assert middleware(request) == "America/New_York"
+    request.user = AnonymousUser()
+    assert middleware(request) == "Africa/Casablanca"
 
 
 def test_password_change(client, user, home):

@@ -2,7 +2,7 @@ import json
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 
 from accounts.models import Consent, User
@@ -22,7 +22,7 @@ SIGNUP = {
 
 def _verification_link():
     assert len(mail.outbox) == 1
-    match = re.search(r"http://\S+/verify/\S+/", mail.outbox[0].body)
+    match = re.search(r"http://\S+/accounts/verify/\S+/", mail.outbox[0].body)
     assert match, mail.outbox[0].body
     return match.group(0).split("127.0.0.1:8000", 1)[1]
 
@@ -80,25 +80,59 @@ def test_signup_verify_login_export_delete(client, home, django_capture_on_commi
     assert "_auth_user_id" not in client.session
 
 
-def test_verification_link_works_once_and_only_for_its_user(
+def test_verification_link_confirms_only_its_own_account(
+    client, home, django_capture_on_commit_callbacks
+):
+    other = UserFactory(email_verified_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), SIGNUP)
+    link = _verification_link()
+    token = link.rstrip("/").split("/")[-1]
+    # A token altered to name another account is refused.
+    payload, _, signature = token.partition(":")
+    forged = signing.dumps([other.pk, other.email], salt="wrong-salt", compress=True)
+    for bad in (forged, f"{payload}x:{signature}", "garbage", token[:-3]):
+        assert client.get(reverse("accounts:verify_email", args=[bad])).status_code == 400
+    other.refresh_from_db()
+    assert not other.email_verified
+    assert not User.objects.get(email="aminata@example.org").email_verified
+    # The real link works, and opening it twice is harmless.
+    assert client.get(link).status_code == 302
+    assert client.get(link).status_code == 302
+    assert User.objects.get(email="aminata@example.org").email_verified
+
+
+def test_verification_link_expires(client, home, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), SIGNUP)
+    settings.EMAIL_VERIFICATION_TIMEOUT = -1
+    assert client.get(_verification_link()).status_code == 400
+    assert not User.objects.get(email="aminata@example.org").email_verified
+
+
+def test_verification_link_dies_when_the_address_changes(
     client, home, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:signup"), SIGNUP)
-    link = _verification_link()
-    uid, token = link.rstrip("/").split("/")[-2:]
-    other = UserFactory(email_verified_at=None)
-    from accounts.services import verification_link_parts
+    User.objects.filter(email="aminata@example.org").update(email="new@example.org")
+    assert client.get(_verification_link()).status_code == 400
 
-    other_uid, _other_token = verification_link_parts(other)
-    # My token does not confirm someone else's address.
-    response = client.get(reverse("accounts:verify_email", args=[other_uid, token]))
-    assert response.status_code == 400
-    other.refresh_from_db()
-    assert not other.email_verified
-    # Garbage is refused without an error page.
-    assert client.get(reverse("accounts:verify_email", args=["zzz", "nope"])).status_code == 400
-    assert client.get(link).status_code == 302
+
+def test_signing_up_with_a_taken_address_reveals_nothing(
+    client, home, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="taken@example.org", display_name="Owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:signup"), {**SIGNUP, "email": "TAKEN@example.org"})
+    # The visitor sees what any new member sees...
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_done")
+    assert User.objects.count() == 1
+    # ...and the owner of the address is told.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [owner.email]
+    assert "/accounts/password-reset/" in mail.outbox[0].body
 
 
 def test_signup_refuses_bad_input_and_changes_nothing(
@@ -106,7 +140,6 @@ def test_signup_refuses_bad_input_and_changes_nothing(
 ):
     UserFactory(email="taken@example.org")
     cases = [
-        {**SIGNUP, "email": "TAKEN@example.org"},
         {**SIGNUP, "accept_terms": ""},
         {**SIGNUP, "password": "12345678"},
         {**SIGNUP, "email": "not-an-address"},
@@ -152,6 +185,13 @@ def test_resend_does_not_reveal_who_has_an_account(client, home):
     second = client.post(reverse("accounts:resend_verification"), {"email": "nobody@example.org"})
     assert first.status_code == second.status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_emails_are_plain_text_not_html_escaped(client, home, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), {**SIGNUP, "display_name": "Fatou N'Diaye & Co"})
+    assert "Fatou N'Diaye & Co" in mail.outbox[0].body
+    assert "&amp;" not in mail.outbox[0].body and "&#x27;" not in mail.outbox[0].body
 
 
 def test_password_reset_sends_a_working_link(client, user):

@@ -86,13 +86,34 @@ def test_event_validation(events):
 
 
 def test_event_times_shown_in_the_events_time_zone(client, events):
-    # 09:00 UTC during Ramadan 2026 (Casablanca on UTC+0) and in November (UTC+1).
+    # 09:00 UTC is 10:00 in Casablanca in November (UTC+1) but 09:00 during Ramadan (UTC+0).
+    november = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    event = factories.event_page(
+        events, slug="novembre", start_at=november, end_at=november + timedelta(hours=2)
+    )
+    html = client.get(event.url).content.decode()
+    assert "10:00" in html and "12:00" in html
+    assert "(Africa/Casablanca)" in html
+
+    ramadan = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    during = factories.event_page(
+        events, slug="ramadan", start_at=ramadan, end_at=ramadan + timedelta(hours=1)
+    )
+    assert "09:00" in client.get(during.url).content.decode()
+
+    event.time_zone = "America/New_York"
+    factories.publish(event)
+    html = client.get(event.url).content.decode()
+    assert "04:00" in html and "(America/New_York)" in html
+
+
+def test_event_time_does_not_follow_the_readers_time_zone(client, events, user):
     start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     event = factories.event_page(events, start_at=start, end_at=start + timedelta(hours=2))
-    assert event.local_start.hour == 10
-    event.time_zone = "America/New_York"
-    assert event.local_start.hour == 4
-    ramadan = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    event.time_zone = "Africa/Casablanca"
-    event.start_at = ramadan
-    assert event.local_start.hour == 9
+    user.time_zone = "Asia/Tokyo"
+    user.save()
+    client.force_login(user)
+    html = client.get(event.url).content.decode()
+    assert "10:00" in html and "18:00" not in html
+    # The listing shows the same local time.
+    assert "10:00" in client.get(events.url).content.decode()

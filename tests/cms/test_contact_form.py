@@ -27,7 +27,7 @@ def _started(seconds_ago):
 
 
 def _post(client, page, **overrides):
-    data = {"name": "Awa", "message": "Bonjour", "website": "", "started": _started(30)}
+    data = {"name": "Awa", "message": "Bonjour", "tremplin_website": "", "started": _started(30)}
     data.update(overrides)
     return client.post(page.url, data)
 
@@ -37,7 +37,7 @@ def test_a_person_can_write_to_staff(client, contact):
     assert response.status_code == 200
     submission = FormSubmission.objects.get(page=contact)
     assert submission.get_data()["message"] == "Bonjour"
-    assert "website" not in submission.form_data and "started" not in submission.form_data
+    assert "tremplin_website" not in submission.form_data and "started" not in submission.form_data
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["staff@example.org"]
 
@@ -45,7 +45,7 @@ def test_a_person_can_write_to_staff(client, contact):
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"website": "http://spam.example"},  # the hidden field people never see
+        {"tremplin_website": "http://spam.example"},  # the hidden field people never see
         {"started": "just now"},  # sent back faster than anyone can type
         {"started": "forged"},
         {"started": ""},
@@ -65,3 +65,13 @@ def test_missing_required_field_shows_the_error(client, contact):
     assert response.status_code == 200
     assert response.context["form"].errors["message"]
     assert FormSubmission.objects.count() == 0
+
+
+def test_a_website_field_added_by_an_editor_is_kept(client, home):
+    page = cms.FormPage(title="Partenaires", slug="partenaires", to_address="staff@example.org")
+    page.form_fields.add(cms.FormField(label="Website", field_type="url", required=False))
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    response = _post(client, page, website="https://cooperative.example")
+    assert response.status_code == 200
+    assert FormSubmission.objects.get().get_data()["website"] == "https://cooperative.example"

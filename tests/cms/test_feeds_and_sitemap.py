@@ -44,6 +44,21 @@ def test_each_language_has_its_own_feed(client, news):
 def test_news_index_filters_by_tag(client, news):
     response = client.get(news.url, {"tag": "financement"})
     assert [a.title for a in response.context["articles"]] == ["Récent"]
+    # A NUL byte (refused by PostgreSQL) or an unknown tag matches nothing, without an error.
+    for tag in ("\x00", "fin\x00ancement", "nothing-like-this"):
+        response = client.get(news.url, {"tag": tag})
+        assert response.status_code == 200
+
+
+def test_pagination_keeps_the_tag(client, news, settings):
+    from cms import models as cms_models
+
+    for number in range(cms_models.PAGE_SIZE + 1):
+        factories.news_article(news, title=f"R&D {number}", slug=f"rd-{number}", tags=["R&D"])
+    html = client.get(news.url, {"tag": "R&D"}).content.decode()
+    assert 'href="?tag=R%26D&amp;page=2"' in html
+    second = client.get(news.url, {"tag": "R&D", "page": "2"})
+    assert len(second.context["articles"]) == 1
 
 
 def test_sitemap_lists_every_locale_with_hreflang_alternates(client, news):

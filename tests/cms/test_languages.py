@@ -33,6 +33,19 @@ def test_hreflang_alternates_name_existing_translations_only(client, home):
     html = client.get("/fr/").content.decode()
     for code in ("fr", "ar", "en"):
         assert f'rel="alternate" hreflang="{code}" href="http://localhost/{code}/"' in html
+    news = factories.add_page(home, cms.NewsIndexPage, title="Actualités", slug="news")
+    factories.translate(news, "en", title="News")
+    html = client.get(news.url).content.decode()
+    assert 'rel="alternate" hreflang="en" href="http://localhost/en/news/"' in html
+    assert 'rel="alternate" hreflang="ar"' not in html
+
+
+def test_pages_without_summary_describe_the_site(client, home):
+    html = client.get("/fr/").content.decode()
+    assert '<meta name="description" content="Start' not in html  # translated, not English
+    assert "SettingModuleProxy" not in html
+    description = html.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
+    assert len(description) > 20
 
 
 def test_switcher_works_outside_pages(client, home):
