@@ -71,6 +71,18 @@ class SitePage(Page):
         return self.search_description or getattr(self, "intro", "")
 
 
+class SectionIndexPage(SitePage):
+    """The index of one section (news, events, calls, guides), directly under a home page."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(SitePage):
     hero_title = models.CharField(_("hero title"), max_length=160)
     hero_text = models.TextField(_("hero text"), blank=True)
@@ -142,11 +154,7 @@ class HomePage(SitePage):
 # --- News -----------------------------------------------------------------------------------
 
 
-class NewsIndexPage(RoutablePageMixin, SitePage):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class NewsIndexPage(RoutablePageMixin, SectionIndexPage):
     subpage_types = ["cms.NewsArticlePage"]
 
     class Meta:
@@ -229,11 +237,7 @@ class NewsArticlePage(SitePage):
 # --- Events ---------------------------------------------------------------------------------
 
 
-class EventIndexPage(SitePage):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class EventIndexPage(SectionIndexPage):
     subpage_types = ["cms.EventPage"]
 
     class Meta:
@@ -359,11 +363,7 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("call status", "Closed")
 
 
-class CallIndexPage(SitePage):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class CallIndexPage(SectionIndexPage):
     subpage_types = ["cms.CallForApplicationsPage"]
 
     class Meta:
@@ -448,11 +448,7 @@ class CallForApplicationsPage(SitePage):
 # --- Guides and standard pages --------------------------------------------------------------
 
 
-class GuideIndexPage(SitePage):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class GuideIndexPage(SectionIndexPage):
     subpage_types = ["cms.GuidePage"]
 
     class Meta:
