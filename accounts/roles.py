@@ -51,6 +51,8 @@ ROLE_PERMISSIONS = {
         "wagtailcore.add_workflow",
         "wagtailcore.change_workflow",
         "accounts.view_user",
+        "marketplace.moderate_business",
+        "marketplace.view_business",
     ],
 }
 

@@ -1,21 +1,10 @@
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
-
-from cms.sitemaps import MultilingualSitemap
-
-
-def sitemap(request):
-    return django_sitemap(
-        request,
-        sitemaps={"pages": MultilingualSitemap(request)},
-        template_name="cms/sitemap.xml",
-    )
 
 
 def robots_txt(request):

@@ -1,9 +1,31 @@
-"""The JSON API: every app's django-ninja router is mounted here under /api/v1/."""
+"""The JSON API: every app's django-ninja router is mounted here under /api/v1/.
+
+Errors are JSON objects with a human-readable "message" (and "errors" for invalid input).
+"""
 
 from django.db import connection
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from marketplace.api import router as marketplace_router
 
 api = NinjaAPI(title="Tremplin API", version="1", urls_namespace="api")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error):
+    return api.create_response(request, {"message": str(error)}, status=error.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, error):
+    return api.create_response(
+        request,
+        {"message": _("The request is not valid."), "errors": error.errors},
+        status=422,
+    )
 
 
 @api.get("/health", auth=None, tags=["system"])
@@ -12,3 +34,6 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"status": "ok"}
+
+
+api.add_router("/marketplace/", marketplace_router)

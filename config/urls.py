@@ -9,12 +9,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 from config.api import api
+from config.sitemaps import sitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
-    path("sitemap.xml", cache_page(60 * 15)(cms_views.sitemap), name="sitemap"),
+    path("sitemap.xml", cache_page(60 * 15)(sitemap), name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -24,6 +25,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
+    path("", include("marketplace.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -118,3 +118,24 @@ def news_article(parent, **fields):
     if tags:
         page.tags.add(*tags)
     return publish(page)
+
+
+def business(owner, *, status="published", **fields):
+    """A business owned by `owner`, brought to `status` through the services."""
+    from marketplace import services
+    from marketplace.models import Business
+
+    defaults = {
+        "name": f"Entreprise {next(_slugs)}",
+        "legal_form": "cooperative",
+        "stage": "operating",
+        "sector": "food",
+        "region": "rabat-sale-kenitra",
+        "city": "Salé",
+    }
+    defaults.update(fields)
+    created = services.business_create(actor=owner, **defaults)
+    if status != "draft":
+        Business.objects.filter(pk=created.pk).update(status=status)
+        created.refresh_from_db()
+    return created

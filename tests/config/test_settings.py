@@ -74,3 +74,11 @@ def test_health_endpoint(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_unprefixed_addresses_answer_404_without_a_language_redirect(client, home):
+    for path in ("/api/v1/nothing", "/admin/nothing-here/", "/media/missing.jpg"):
+        response = client.get(path)
+        assert response.status_code in (404, 302), path
+        assert not response.get("Location", "").startswith("/fr/"), path

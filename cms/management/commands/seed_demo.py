@@ -8,13 +8,16 @@ changed alone.
 import io
 import random
 from datetime import datetime, timedelta
+from importlib import import_module
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
@@ -36,6 +39,23 @@ from cms.models import (
 
 DEFAULT_PASSWORD = "tremplin-demo-2026"  # noqa: S105 - development demo accounts only
 ZONE = timezone.get_default_timezone()
+
+
+def other_apps_steps():
+    """Demo steps of the other apps: each may have a `demo` module with a `steps()` function
+    returning (label, function) pairs, run after the editorial content and the users."""
+    found = []
+    for app in apps.get_app_configs():
+        if app.name == "cms" or not app.name.isidentifier():
+            continue
+        try:
+            module = import_module(f"{app.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app.name}.demo":
+                raise
+            continue
+        found.extend(module.steps())
+    return found
 
 
 class Command(BaseCommand):
@@ -68,9 +88,14 @@ class Command(BaseCommand):
             ("site settings and menu", self.seed_settings),
             ("users", lambda: self.seed_users(password)),
         ]
+        steps += [(label, self.counted(function)) for label, function in other_apps_steps()]
         for number, (label, step) in enumerate(steps, start=1):
             before = self.created
-            with transaction.atomic():
+            # The demo's own events (submissions, publications) would mail the demo people.
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+                transaction.atomic(),
+            ):
                 step()
             self.stdout.write(f"[{number}/{len(steps)}] {label}: {self.created - before} created")
         self.stdout.write(self.style.SUCCESS(f"Demo site ready: {self.created} objects created."))
@@ -82,6 +107,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<32} {role or 'Administrator'} ({name})")
 
     # --- helpers ----------------------------------------------------------------------------
+
+    def counted(self, function):
+        """Adapt another app's step (which returns how many objects it created)."""
+
+        def step():
+            self.created += function()
+
+        return step
 
     def child(self, parent, model, slug, **fields):
         """The live child page with this slug, created and published if it is missing."""

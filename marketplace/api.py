@@ -1,0 +1,97 @@
+"""Read-only JSON API of the public marketplace: published businesses and their offers."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from marketplace import queries
+from marketplace.forms import DirectoryFilterForm
+
+router = Router(tags=["marketplace"])
+
+
+class OfferOut(Schema):
+    id: int
+    title: str
+    description: str
+    price_mad: Decimal | None
+    availability: str
+
+
+class ContactOut(Schema):
+    kind: str
+    value: str
+
+
+class BusinessCardOut(Schema):
+    slug: str
+    name: str
+    tagline: str
+    content_language: str
+    legal_form: str
+    stage: str
+    sector: str
+    region: str
+    city: str
+    languages: list[str]
+    tags: list[str]
+    url: str
+
+    @staticmethod
+    def resolve_languages(business):
+        return [language.code for language in business.languages.all()]
+
+    @staticmethod
+    def resolve_tags(business):
+        return [tag.name for tag in business.tags.all()]
+
+    @staticmethod
+    def resolve_url(business, context):
+        return context["request"].build_absolute_uri(business.get_absolute_url())
+
+
+class BusinessOut(BusinessCardOut):
+    description: str
+    offers: list[OfferOut]
+    contact: list[ContactOut]
+
+    @staticmethod
+    def resolve_offers(business):
+        return list(business.offers.all())
+
+    @staticmethod
+    def resolve_contact(business, context):
+        user = context["request"].user
+        return [{"kind": k, "value": v} for k, v in business.contact_channels_for(user)]
+
+
+class DirectoryFilters(Schema):
+    sector: str | None = None
+    region: str | None = None
+    city: str | None = None
+    stage: str | None = None
+    language: str | None = None
+    tag: str | None = None
+
+
+@router.get("/businesses", response=list[BusinessCardOut], auth=None)
+@paginate(PageNumberPagination, page_size=20)
+def list_businesses(request, filters: Query[DirectoryFilters]):
+    """Published businesses, with the directory's filters."""
+    form = DirectoryFilterForm(filters.dict(exclude_none=True))
+    if not form.is_valid():
+        fields = ", ".join(sorted(form.errors))
+        raise HttpError(400, _("Invalid filter: %(fields)s.") % {"fields": fields})
+    return queries.directory(form.cleaned_data)
+
+
+@router.get("/businesses/{slug}", response=BusinessOut, auth=None)
+def get_business(request, slug: str):
+    """One published business with its offers and the contact channels the caller may see."""
+    business = queries.public_business(slug)
+    if business is None:
+        raise HttpError(404, _("No published business has this address."))
+    return business

@@ -1,0 +1,116 @@
+"""The programme team's moderation screens for businesses, in the Wagtail admin."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from cms.models import paginate
+from marketplace import services
+from marketplace.forms import TransitionForm
+from marketplace.models import Business, BusinessStatus
+
+STAFF_ACTIONS = {
+    "publish": gettext_lazy("Publish"),
+    "request_changes": gettext_lazy("Send back for changes"),
+    "suspend": gettext_lazy("Suspend"),
+    "reinstate": gettext_lazy("Reinstate"),
+}
+MODERATE = "marketplace.moderate_business"
+
+
+@permission_required(MODERATE, raise_exception=True)
+def moderation_index(request):
+    status = request.GET.get("status", BusinessStatus.SUBMITTED)
+    if status not in BusinessStatus.values:
+        status = BusinessStatus.SUBMITTED
+    businesses = Business.objects.filter(status=status).order_by("updated_at", "pk")
+    return TemplateResponse(
+        request,
+        "marketplace/admin/index.html",
+        {
+            "header_title": _("Businesses"),
+            "page_title": _("Businesses"),
+            "header_icon": "site",
+            "businesses": paginate(request, businesses, per_page=50),
+            "status": status,
+            "statuses": BusinessStatus.choices,
+        },
+    )
+
+
+@permission_required(MODERATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def moderation_detail(request, business_id):
+    business = get_object_or_404(
+        Business.objects.select_related("private").prefetch_related("memberships__user"),
+        pk=business_id,
+    )
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in STAFF_ACTIONS and form.is_valid():
+            try:
+                services.business_transition(
+                    actor=request.user,
+                    business=business,
+                    action=action,
+                    reason=form.cleaned_data["reason"],
+                )
+            except (PermissionDenied, ValidationError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            else:
+                messages.success(request, _("Done: the owners have been told."))
+                return redirect("marketplace_admin:detail", business_id=business.pk)
+    sources = {name: spec[0] for name, spec in services.TRANSITIONS.items()}
+    actions = [
+        (name, label) for name, label in STAFF_ACTIONS.items() if business.status in sources[name]
+    ]
+    return TemplateResponse(
+        request,
+        "marketplace/admin/detail.html",
+        {
+            "header_title": business.name,
+            "page_title": business.name,
+            "header_icon": "site",
+            "business": business,
+            "form": form,
+            "actions": actions,
+            "events": business.events.select_related("actor"),
+        },
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    from django.urls import include
+
+    urls = [
+        path("", moderation_index, name="index"),
+        path("<int:business_id>/", moderation_detail, name="detail"),
+    ]
+    return [
+        path("businesses/", include((urls, "marketplace_admin"), namespace="marketplace_admin"))
+    ]
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(MODERATE)
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu_item():
+    return ModeratorMenuItem(
+        gettext_lazy("Businesses"),
+        reverse("marketplace_admin:index"),
+        icon_name="site",
+        order=250,
+    )

@@ -1,0 +1,64 @@
+import pytest
+
+from marketplace import services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(owner):
+    public = factories.business(
+        owner,
+        name="Saveurs",
+        phone="+212 600 000 001",
+        phone_visibility="members",
+        registration_number="ICE-0001",
+        tags=["traiteur"],
+    )
+    services.offer_save(actor=owner, business=public, title="Plateau", price_mad=250)
+    factories.business(owner, name="Tanger", region="tanger-tetouan-al-hoceima", city="Tanger")
+    factories.business(owner, name="Brouillon", status="draft")
+    return public
+
+
+def test_list_published_businesses_with_filters(client, catalogue):
+    response = client.get("/api/v1/marketplace/businesses")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert {item["name"] for item in body["items"]} == {"Saveurs", "Tanger"}
+    body = client.get("/api/v1/marketplace/businesses?region=tanger-tetouan-al-hoceima").json()
+    assert [item["name"] for item in body["items"]] == ["Tanger"]
+
+
+def test_bad_filters_get_a_json_message(client, catalogue):
+    response = client.get("/api/v1/marketplace/businesses?sector=spaceships")
+    assert response.status_code == 400
+    assert "sector" in response.json()["message"]
+    response = client.get("/api/v1/marketplace/businesses?page=abc")
+    assert response.status_code == 422
+    assert response.json()["message"]
+
+
+def test_business_detail_hides_private_and_members_only_data(client, catalogue, stranger):
+    url = f"/api/v1/marketplace/businesses/{catalogue.slug}"
+    body = client.get(url).json()
+    assert body["offers"][0]["title"] == "Plateau"
+    assert body["contact"] == []
+    assert "ICE-0001" not in str(body)
+    client.force_login(stranger)
+    assert client.get(url).json()["contact"] == [{"kind": "phone", "value": "+212 600 000 001"}]
+
+
+def test_unpublished_business_is_a_json_404(client, owner):
+    draft = factories.business(owner, name="Secret", status="draft")
+    response = client.get(f"/api/v1/marketplace/businesses/{draft.slug}")
+    assert response.status_code == 404
+    assert response.json()["message"]
+
+
+def test_openapi_schema_documents_the_marketplace(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/marketplace/businesses" in schema["paths"]
+    assert "/api/v1/marketplace/businesses/{slug}" in schema["paths"]
