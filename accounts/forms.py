@@ -86,7 +86,7 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "preferred_language", "time_zone"]
+        fields = ["display_name", "preferred_language", "time_zone", "gender"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

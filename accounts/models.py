@@ -57,6 +57,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("time zone"), max_length=64, choices=time_zone_choices, default=DEFAULT_TIME_ZONE
     )
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"),
+        max_length=8,
+        blank=True,
+        choices=[("woman", _("Woman")), ("man", _("Man")), ("other", _("Other"))],
+        help_text=_("Optional. Only counted, anonymously, in the programme's figures."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,

@@ -33,6 +33,7 @@ def _account(user):
         "display_name": user.display_name,
         "preferred_language": user.preferred_language,
         "time_zone": user.time_zone,
+        "gender": user.gender,
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "email_verified_at": _iso(user.email_verified_at),

@@ -93,12 +93,13 @@ def login_lockout_clear(*, user):
     reset(username=user.email)
 
 
-def user_settings_update(*, user, display_name, preferred_language, time_zone):
+def user_settings_update(*, user, display_name, preferred_language, time_zone, gender=""):
     user.display_name = display_name
     user.preferred_language = preferred_language
     user.time_zone = time_zone
+    user.gender = gender
     user.full_clean(exclude=["password", "email"])
-    user.save(update_fields=["display_name", "preferred_language", "time_zone"])
+    user.save(update_fields=["display_name", "preferred_language", "time_zone", "gender"])
     return user
 
 

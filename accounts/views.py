@@ -109,6 +109,7 @@ def account_settings(request):
             display_name=data["display_name"],
             preferred_language=data["preferred_language"],
             time_zone=data["time_zone"],
+            gender=data["gender"],
         )
         messages.success(request, _("Your settings are saved."))
         url = translate_url(reverse("accounts:settings"), user.preferred_language)

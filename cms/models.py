@@ -402,6 +402,15 @@ class CallForApplicationsPage(SitePage):
     )
     how_to_apply = RichTextField(_("how to apply"))
     apply_url = models.URLField(_("application form link"), blank=True)
+    opportunity = models.ForeignKey(
+        "marketplace.Opportunity",
+        verbose_name=_("opportunity on Tremplin"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Applicants then apply on Tremplin, and the jury reviews them here."),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("more details"), blank=True)
 
     content_panels = [
@@ -412,7 +421,7 @@ class CallForApplicationsPage(SitePage):
         FieldRowPanel([FieldPanel("budget_amount"), FieldPanel("budget_currency")]),
         FieldPanel("targets"),
         FieldPanel("how_to_apply"),
-        FieldPanel("apply_url"),
+        FieldRowPanel([FieldPanel("apply_url"), FieldPanel("opportunity")]),
         FieldPanel("body"),
     ]
     search_fields = [

@@ -6,7 +6,7 @@ Errors are JSON objects with a human-readable "message" (and "errors" for invali
 from django.db import connection
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from marketplace.api import router as marketplace_router
@@ -17,6 +17,11 @@ api = NinjaAPI(title="Tremplin API", version="1", urls_namespace="api")
 @api.exception_handler(HttpError)
 def http_error(request, error):
     return api.create_response(request, {"message": str(error)}, status=error.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, error):
+    return api.create_response(request, {"message": _("Log in first.")}, status=401)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -1,14 +1,18 @@
 """Read-only JSON API of the public marketplace: published businesses and their offers."""
 
+from datetime import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
 
 from marketplace import queries
 from marketplace.forms import DirectoryFilterForm
+from marketplace.models import Application, Institution, Opportunity
 
 router = Router(tags=["marketplace"])
 
@@ -95,3 +99,65 @@ def get_business(request, slug: str):
     if business is None:
         raise HttpError(404, _("No published business has this address."))
     return business
+
+
+class InstitutionOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    description: str
+    regions: list[str]
+    website: str
+
+
+class OpportunityOut(Schema):
+    slug: str
+    title: str
+    kind: str
+    institution: str
+    description: str
+    eligibility: str
+    opens_at: datetime
+    closes_at: datetime
+    status: str
+    capacity: int | None
+
+    @staticmethod
+    def resolve_institution(opportunity):
+        return opportunity.institution.slug
+
+
+class ApplicationOut(Schema):
+    id: int
+    opportunity: str
+    status: str
+    submitted_at: datetime | None
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_opportunity(application):
+        return application.opportunity.slug
+
+
+@router.get("/institutions", response=list[InstitutionOut], auth=None)
+@paginate(PageNumberPagination, page_size=50)
+def list_institutions(request):
+    """Partner institutions shown in the directory."""
+    return Institution.objects.filter(is_public=True).order_by("name")
+
+
+@router.get("/opportunities", response=list[OpportunityOut], auth=None)
+@paginate(PageNumberPagination, page_size=50)
+def list_opportunities(request):
+    """Published opportunities that have not closed yet, soonest deadline first."""
+    return (
+        Opportunity.objects.filter(is_published=True, closes_at__gt=timezone.now())
+        .select_related("institution")
+        .order_by("closes_at", "pk")
+    )
+
+
+@router.get("/my/applications", response=list[ApplicationOut], auth=django_auth)
+def my_applications(request):
+    """The signed-in person's own applications (session authentication)."""
+    return Application.objects.filter(applicant=request.user).select_related("opportunity")

@@ -219,5 +219,196 @@ def seed_businesses():
     return created
 
 
+INSTITUTIONS = [
+    {
+        "slug": "maroc-pme",
+        "name": "Maroc PME",
+        "kind": "public-agency",
+        "description": "Agence nationale de promotion de la petite et moyenne entreprise : "
+        "accompagnement à la création, au statut d'auto-entrepreneur et au financement.",
+        "regions": ["rabat-sale-kenitra", "tanger-tetouan-al-hoceima"],
+        "website": "https://marocpme.example",
+        "staff": ["institution@tremplin.example"],
+    },
+    {
+        "slug": "odco",
+        "name": "Office du développement de la coopération (ODCO)",
+        "kind": "chamber",
+        "description": "Accompagne la création et la vie des coopératives.",
+        "regions": ["rabat-sale-kenitra", "tanger-tetouan-al-hoceima"],
+        "staff": [],
+    },
+    {
+        "slug": "entraide-nationale",
+        "name": "Entraide nationale",
+        "kind": "public-agency",
+        "description": "Centres de formation et d'éducation, appui aux activités génératrices de "
+        "revenus.",
+        "regions": ["rabat-sale-kenitra", "tanger-tetouan-al-hoceima"],
+        "staff": [],
+    },
+]
+
+OPPORTUNITIES = [
+    {
+        "slug": "fonds-amorcage-2026",
+        "institution": "maroc-pme",
+        "title": "Fonds d'amorçage 2026",
+        "kind": "call",
+        "description": "Jusqu'à 25 000 MAD pour lancer ou consolider votre activité, avec six "
+        "mois de mentorat.",
+        "eligibility": "Entrepreneurs migrants de Rabat/Salé et Tanger/Tétouan.",
+        "opens": -10,
+        "closes": 35,
+        "capacity": 20,
+        "cms_call": "appel-fonds-amorcage",
+        "questions": [
+            ("Présentez votre projet en quelques lignes", "long", True),
+            ("Votre activité a-t-elle déjà des clients ?", "yes-no", True),
+            ("Montant demandé", "choice", True),
+            ("Plan d'affaires (PDF)", "file", False),
+        ],
+        "choices": "Moins de 10 000 MAD\n10 000 à 25 000 MAD",
+        "criteria": [("Viabilité économique", 3), ("Impact social", 2), ("Motivation", 1)],
+    },
+    {
+        "slug": "formation-gestion-printemps",
+        "institution": "entraide-nationale",
+        "title": "Formation à la gestion d'entreprise",
+        "kind": "training",
+        "description": "Douze semaines de formation du soir, gratuites.",
+        "eligibility": "Toute personne porteuse d'un projet.",
+        "opens": -3,
+        "closes": 60,
+        "capacity": 30,
+        "questions": [("Pourquoi cette formation ?", "long", True)],
+        "criteria": [("Motivation", 1)],
+    },
+]
+
+APPLICATIONS = [
+    # (applicant e-mail, opportunity slug, final status, scores by the demo reviewer)
+    ("fatou@tremplin.example", "fonds-amorcage-2026", "shortlisted", (8, 9, 7)),
+    ("ibrahim@tremplin.example", "fonds-amorcage-2026", "under-review", (6, 8, 9)),
+    ("jean@tremplin.example", "fonds-amorcage-2026", "submitted", None),
+    ("moussa@tremplin.example", "fonds-amorcage-2026", "draft", None),
+    ("grace@tremplin.example", "formation-gestion-printemps", "submitted", None),
+]
+
+
+def seed_institutions():
+    from datetime import timedelta
+
+    from marketplace.models import Criterion, Institution, InstitutionStaff, Opportunity, Question
+
+    created = 0
+    for spec in INSTITUTIONS:
+        institution, made = Institution.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                key: spec[key] for key in ("name", "kind", "description", "regions") if key in spec
+            }
+            | {"website": spec.get("website", "")},
+        )
+        created += made
+        for email in spec["staff"]:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is not None:
+                InstitutionStaff.objects.get_or_create(institution=institution, user=user)
+    # Opportunities open and close at midnight, Casablanca time.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    for spec in OPPORTUNITIES:
+        if Opportunity.objects.filter(slug=spec["slug"]).exists():
+            continue
+        opportunity = Opportunity.objects.create(
+            slug=spec["slug"],
+            institution=Institution.objects.get(slug=spec["institution"]),
+            title=spec["title"],
+            kind=spec["kind"],
+            description=spec["description"],
+            eligibility=spec["eligibility"],
+            regions=["rabat-sale-kenitra", "tanger-tetouan-al-hoceima"],
+            opens_at=midnight + timedelta(days=spec["opens"]),
+            closes_at=midnight + timedelta(days=spec["closes"]),
+            capacity=spec["capacity"],
+            is_published=True,
+        )
+        for position, (label, kind, required) in enumerate(spec["questions"]):
+            Question.objects.create(
+                opportunity=opportunity,
+                label=label,
+                kind=kind,
+                required=required,
+                choices=spec.get("choices", "") if kind == "choice" else "",
+                position=position,
+            )
+        for position, (label, weight) in enumerate(spec["criteria"]):
+            Criterion.objects.create(
+                opportunity=opportunity, label=label, weight=weight, position=position
+            )
+        if spec.get("cms_call"):
+            _link_cms_call(spec["cms_call"], opportunity)
+        created += 1
+    return created
+
+
+def _link_cms_call(slug, opportunity):
+    from cms.models import CallForApplicationsPage
+
+    for page in CallForApplicationsPage.objects.filter(slug=slug):
+        page.opportunity = opportunity
+        page.save_revision().publish()
+
+
+def seed_applications():
+    from marketplace.models import Application, Opportunity
+
+    reviewer = User.objects.filter(email__iexact="institution@tremplin.example").first()
+    created = 0
+    for email, slug, status, scores in APPLICATIONS:
+        applicant = User.objects.filter(email__iexact=email).first()
+        opportunity = Opportunity.objects.filter(slug=slug).first()
+        if applicant is None or opportunity is None:
+            continue
+        if Application.objects.filter(opportunity=opportunity, applicant=applicant).exists():
+            continue
+        answers = {}
+        for question in opportunity.questions.all():
+            if question.kind == "long":
+                answers[question.field_name] = "Développer notre activité et embaucher."
+            elif question.kind == "yes-no":
+                answers[question.field_name] = "yes"
+            elif question.kind == "choice":
+                answers[question.field_name] = question.choice_list[-1]
+        application = services.application_save(
+            actor=applicant, opportunity=opportunity, answers=answers
+        )
+        created += 1
+        if status == "draft":
+            continue
+        services.application_submit(actor=applicant, application=application)
+        if status == "submitted" or reviewer is None:
+            continue
+        services.application_transition(
+            actor=reviewer, application=application, action="start_review"
+        )
+        if scores:
+            criteria = opportunity.criteria.order_by("position")
+            services.review_submit(
+                actor=reviewer,
+                application=application,
+                scores={c.pk: value for c, value in zip(criteria, scores, strict=True)},
+            )
+        if status == "shortlisted":
+            services.application_transition(
+                actor=reviewer, application=application, action="shortlist"
+            )
+    return created
+
+
 def steps():
-    return [("businesses", seed_businesses)]
+    return [
+        ("businesses", seed_businesses),
+        ("institutions and opportunities", seed_institutions),
+        ("applications", seed_applications),
+    ]

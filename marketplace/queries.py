@@ -47,3 +47,76 @@ def businesses_of(user):
         )
         .order_by("name")
     )
+
+
+def ranking(opportunity):
+    """The opportunity's applications (drafts and withdrawals aside), best first, in one query.
+
+    Each application's score is the weighted mean of every submitted score it received
+    (a reviewer who declared a conflict has none); applications with equal scores share a rank
+    and are marked as tied.
+    """
+    from django.db.models import F, FloatField, Q, Sum
+    from django.db.models.functions import Cast
+
+    from marketplace.models import Application
+
+    submitted = Q(reviews__submitted_at__isnull=False, reviews__conflict_of_interest=False)
+    applications = list(
+        Application.objects.filter(opportunity=opportunity)
+        .select_related("applicant", "business")
+        .annotate(
+            weighted=Sum(
+                F("reviews__scores__value") * F("reviews__scores__criterion__weight"),
+                filter=submitted,
+            ),
+            weights=Sum("reviews__scores__criterion__weight", filter=submitted),
+        )
+        .annotate(score=Cast(F("weighted"), FloatField()) / F("weights"))
+        .exclude(status__in=["draft", "withdrawn"])
+        .order_by(F("score").desc(nulls_last=True), "submitted_at", "pk")
+    )
+    rank, previous = 0, object()
+    for position, application in enumerate(applications, start=1):
+        if application.score is not None:
+            application.score = round(application.score, 2)
+        if application.score != previous:
+            rank, previous = position, application.score
+        application.rank = rank
+    for index, application in enumerate(applications):
+        neighbours = applications[max(index - 1, 0) : index] + applications[index + 1 : index + 2]
+        application.tied = application.score is not None and any(
+            other.score == application.score for other in neighbours
+        )
+    return applications
+
+
+def programme_figures():
+    """The counts the programme's dashboard reads, in six queries whatever the data size:
+    applications by status, published businesses by stage, legal form, region and sector, and
+    their owners by gender (counted only for people who chose to give it)."""
+    from django.db.models import Count
+
+    from marketplace.models import Application
+
+    def counted(queryset, field):
+        rows = queryset.values(field).annotate(n=Count("pk", distinct=True)).order_by(field)
+        return {row[field]: row["n"] for row in rows}
+
+    published = Business.objects.published()
+    owners = Membership.objects.filter(
+        role=Membership.Role.OWNER, business__status="published"
+    ).exclude(user__gender="")
+    return {
+        "applications_by_status": counted(Application.objects.all(), "status"),
+        "businesses_by_stage": counted(published, "stage"),
+        "businesses_by_legal_form": counted(published, "legal_form"),
+        "businesses_by_region": counted(published, "region"),
+        "businesses_by_sector": counted(published, "sector"),
+        "owners_by_gender": {
+            row["user__gender"]: row["n"]
+            for row in owners.values("user__gender")
+            .annotate(n=Count("user", distinct=True))
+            .order_by("user__gender")
+        },
+    }

@@ -74,3 +74,26 @@ def notify_inquiry(*, inquiry_id):
                 "url": absolute_url(reverse_in(language, "marketplace:dashboard")),
             },
         )
+
+
+@task()
+def notify_application_status(*, application_id):
+    """Confirm a submission, or announce a decision, to the applicant in their language."""
+    from marketplace.models import Application
+
+    application = (
+        Application.objects.select_related("opportunity__institution", "applicant")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return
+    language = application.applicant.preferred_language
+    send_to_user(
+        application.applicant,
+        "marketplace/email/application_status",
+        {
+            "application": application,
+            "url": absolute_url(reverse_in(language, "marketplace:my_applications")),
+        },
+    )

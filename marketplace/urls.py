@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketplace import views
+from marketplace import views, views_selection
 
 app_name = "marketplace"
 
@@ -38,5 +38,45 @@ urlpatterns = [
         "my-business/invitations/<int:invitation_id>/",
         views.invitation_accept,
         name="invitation_accept",
+    ),
+    path("institutions/", views_selection.institution_list, name="institution_list"),
+    path(
+        "institutions/<slug:slug>/",
+        views_selection.institution_detail,
+        name="institution_detail",
+    ),
+    path("opportunities/", views_selection.opportunity_list, name="opportunity_list"),
+    path(
+        "opportunities/<slug:slug>/",
+        views_selection.opportunity_detail,
+        name="opportunity_detail",
+    ),
+    path("opportunities/<slug:slug>/apply/", views_selection.apply, name="apply"),
+    path("my-applications/", views_selection.my_applications, name="my_applications"),
+    path(
+        "my-applications/<int:application_id>/withdraw/",
+        views_selection.withdraw,
+        name="withdraw",
+    ),
+    path(
+        "application-documents/<int:document_id>/",
+        views_selection.document_download,
+        name="document_download",
+    ),
+    path("jury/", views_selection.staff_home, name="staff_home"),
+    path(
+        "jury/<int:opportunity_id>/",
+        views_selection.staff_applications,
+        name="staff_applications",
+    ),
+    path(
+        "jury/<int:opportunity_id>/<int:application_id>/",
+        views_selection.staff_application,
+        name="staff_application",
+    ),
+    path(
+        "jury/<int:opportunity_id>/export.<str:file_format>",
+        views_selection.staff_export,
+        name="staff_export",
     ),
 ]

@@ -139,3 +139,50 @@ def business(owner, *, status="published", **fields):
         Business.objects.filter(pk=created.pk).update(status=status)
         created.refresh_from_db()
     return created
+
+
+def institution(*, staff=(), **fields):
+    from django.utils.text import slugify
+
+    from marketplace.models import Institution, InstitutionStaff
+
+    number = next(_slugs)
+    defaults = {"name": f"Institution {number}", "kind": "ngo"}
+    defaults.update(fields)
+    defaults.setdefault("slug", slugify(defaults["name"]) + f"-{number}")
+    created = Institution.objects.create(**defaults)
+    for user in staff:
+        InstitutionStaff.objects.create(institution=created, user=user)
+    return created
+
+
+def opportunity(
+    institution, *, opens_in_days=-1, closes_in_days=10, questions=(), criteria=(), **f
+):
+    from marketplace.models import Criterion, Opportunity, Question
+
+    now = timezone.now()
+    number = next(_slugs)
+    defaults = {
+        "title": f"Fonds {number}",
+        "slug": f"fonds-{number}",
+        "kind": "funding",
+        "opens_at": now + timedelta(days=opens_in_days),
+        "closes_at": now + timedelta(days=closes_in_days),
+        "is_published": True,
+    }
+    defaults.update(f)
+    created = Opportunity.objects.create(institution=institution, **defaults)
+    for position, (label, kind, required) in enumerate(questions):
+        choices = "Oui\nNon" if kind == "choice" else ""
+        Question.objects.create(
+            opportunity=created,
+            label=label,
+            kind=kind,
+            required=required,
+            choices=choices,
+            position=position,
+        )
+    for position, (label, weight) in enumerate(criteria):
+        Criterion.objects.create(opportunity=created, label=label, weight=weight, position=position)
+    return created

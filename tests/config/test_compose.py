@@ -64,3 +64,9 @@ def test_readme_documents_the_same_web_command():
     assert "make run" in readme and "make test" in readme
     assert "gunicorn config.wsgi:application" in readme
     assert "daphne" in readme and "config.asgi:application" in readme
+
+
+def test_private_documents_are_never_mounted_in_the_proxy():
+    services = _compose()["services"]
+    assert not any("private-media" in volume for volume in services["proxy"]["volumes"])
+    assert any("private-media" in volume for volume in services["web"]["volumes"])

@@ -62,3 +62,25 @@ def test_openapi_schema_documents_the_marketplace(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/marketplace/businesses" in schema["paths"]
     assert "/api/v1/marketplace/businesses/{slug}" in schema["paths"]
+
+
+def test_institutions_opportunities_and_my_applications(client, owner, stranger):
+    from marketplace import services
+
+    institution = factories.institution(name="ODCO")
+    open_one = factories.opportunity(institution, title="Ouvert")
+    factories.opportunity(institution, title="Clos", opens_in_days=-9, closes_in_days=-1)
+    factories.opportunity(institution, title="Caché", is_published=False)
+    assert client.get("/api/v1/marketplace/institutions").json()["items"][0]["name"] == "ODCO"
+    titles = [o["title"] for o in client.get("/api/v1/marketplace/opportunities").json()["items"]]
+    assert titles == ["Ouvert"]
+    # Someone's applications need a session, and only show their own.
+    response = client.get("/api/v1/marketplace/my/applications")
+    assert response.status_code == 401
+    assert response.json()["message"]
+    services.application_save(actor=owner, opportunity=open_one)
+    client.force_login(stranger)
+    assert client.get("/api/v1/marketplace/my/applications").json() == []
+    client.force_login(owner)
+    mine = client.get("/api/v1/marketplace/my/applications").json()
+    assert [(a["opportunity"], a["status"]) for a in mine] == [(open_one.slug, "draft")]

@@ -13,6 +13,23 @@ from django.utils.translation import gettext as _
 
 from marketplace import tasks
 from marketplace.images import without_metadata
+
+__all__ = [
+    "TRANSITIONS",
+    "business_create",
+    "business_photo_add",
+    "business_transition",
+    "business_update",
+    "inquiry_send",
+    "invitation_accept",
+    "is_staff_moderator",
+    "member_invite",
+    "member_remove",
+    "offer_delete",
+    "offer_save",
+    "role_of",
+]
+
 from marketplace.models import (
     Business,
     BusinessEvent,

@@ -1,0 +1,98 @@
+"""Applications of an opportunity as CSV or XLSX, for the institution's staff.
+
+Only what the jury works with leaves: names, the applicant's answers, status and score.
+Nothing sensitive is stored on applications (nationality and residence status are not asked
+here), so no column needs hiding by role yet; documents are named, not included.
+"""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from marketplace import queries
+from marketplace.models import Question
+
+
+def _rows(opportunity):
+    questions = list(opportunity.questions.all())
+    header = [
+        _("Rank"),
+        _("Score"),
+        _("Applicant"),
+        _("E-mail"),
+        _("On behalf of"),
+        _("Status"),
+        _("Submitted at"),
+        *[question.label for question in questions],
+    ]
+    yield header
+    ranking = queries.ranking(opportunity)
+    documents = {}
+    for application in ranking:
+        for document in application.documents.all():
+            documents[(application.pk, document.question_id)] = document.original_name
+    for application in ranking:
+        answers = []
+        for question in questions:
+            if question.kind == Question.Kind.FILE:
+                answers.append(documents.get((application.pk, question.pk), ""))
+            else:
+                value = application.answers.get(question.field_name, "")
+                answers.append(_("Yes") if value is True else _("No") if value is False else value)
+        submitted = (
+            timezone.localtime(application.submitted_at, opportunity.zone).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+            if application.submitted_at
+            else ""
+        )
+        yield [
+            application.rank if application.score is not None else "",
+            application.score if application.score is not None else "",
+            application.applicant.display_name,
+            application.applicant.email,
+            application.business.name if application.business else "",
+            application.get_status_display(),
+            submitted,
+            *answers,
+        ]
+
+
+def _safe_cell(value):
+    # A cell starting with = + - @ is run as a formula by spreadsheets: applicants write these.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def applications_response(opportunity, file_format):
+    name = f"{slugify(opportunity.title)[:50]}-{timezone.localdate().isoformat()}"
+    rows = [[_safe_cell(cell) for cell in row] for row in _rows(opportunity)]
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerows(rows)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Applications")[:31]
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
