@@ -86,7 +86,14 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "preferred_language", "time_zone", "gender"]
+        fields = [
+            "display_name",
+            "preferred_language",
+            "time_zone",
+            "gender",
+            "nationality",
+            "residence_status",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

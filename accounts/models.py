@@ -64,6 +64,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("woman", _("Woman")), ("man", _("Man")), ("other", _("Other"))],
         help_text=_("Optional. Only counted, anonymously, in the programme's figures."),
     )
+    # Sensitive: never shown publicly, never indexed, never in an export but the person's own
+    # and the one staff with the view_sensitive_data permission make of an opportunity.
+    nationality = models.CharField(_("nationality"), max_length=64, blank=True)
+    residence_status = models.CharField(
+        _("residence status"),
+        max_length=16,
+        blank=True,
+        choices=[
+            ("permit", _("Residence permit")),
+            ("refugee", _("Refugee or asylum seeker")),
+            ("regularising", _("Regularisation in progress")),
+            ("other", _("Other")),
+        ],
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -81,6 +95,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            ("view_sensitive_data", _("Can see nationality and residence status in exports"))
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]

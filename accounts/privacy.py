@@ -34,6 +34,8 @@ def _account(user):
         "preferred_language": user.preferred_language,
         "time_zone": user.time_zone,
         "gender": user.gender,
+        "nationality": user.nationality,
+        "residence_status": user.residence_status,
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "email_verified_at": _iso(user.email_verified_at),

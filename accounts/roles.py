@@ -51,8 +51,15 @@ ROLE_PERMISSIONS = {
         "wagtailcore.add_workflow",
         "wagtailcore.change_workflow",
         "accounts.view_user",
+        "accounts.view_sensitive_data",
         "marketplace.moderate_business",
         "marketplace.view_business",
+        "marketplace.add_institution",
+        "marketplace.change_institution",
+        "marketplace.view_institution",
+        "marketplace.add_opportunity",
+        "marketplace.change_opportunity",
+        "marketplace.view_opportunity",
     ],
 }
 

@@ -93,13 +93,25 @@ def login_lockout_clear(*, user):
     reset(username=user.email)
 
 
-def user_settings_update(*, user, display_name, preferred_language, time_zone, gender=""):
-    user.display_name = display_name
-    user.preferred_language = preferred_language
-    user.time_zone = time_zone
-    user.gender = gender
+SETTINGS_FIELDS = [
+    "display_name",
+    "preferred_language",
+    "time_zone",
+    "gender",
+    "nationality",
+    "residence_status",
+]
+
+
+def user_settings_update(*, user, **values):
+    """Save what the person may change about themselves (SETTINGS_FIELDS)."""
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"not a setting: {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(user, name, value)
     user.full_clean(exclude=["password", "email"])
-    user.save(update_fields=["display_name", "preferred_language", "time_zone", "gender"])
+    user.save(update_fields=list(values))
     return user
 
 

@@ -103,14 +103,7 @@ def resend_verification(request):
 def account_settings(request):
     form = SettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = services.user_settings_update(
-            user=request.user,
-            display_name=data["display_name"],
-            preferred_language=data["preferred_language"],
-            time_zone=data["time_zone"],
-            gender=data["gender"],
-        )
+        user = services.user_settings_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         url = translate_url(reverse("accounts:settings"), user.preferred_language)
         return _with_language(redirect(url), user.preferred_language)

@@ -1,8 +1,8 @@
 """Applications of an opportunity as CSV or XLSX, for the institution's staff.
 
 Only what the jury works with leaves: names, the applicant's answers, status and score.
-Nothing sensitive is stored on applications (nationality and residence status are not asked
-here), so no column needs hiding by role yet; documents are named, not included.
+Nationality and residence status are added only for staff holding
+accounts.view_sensitive_data; documents are named, not included.
 """
 
 import csv
@@ -18,8 +18,9 @@ from marketplace import queries
 from marketplace.models import Question
 
 
-def _rows(opportunity):
+def _rows(opportunity, sensitive):
     questions = list(opportunity.questions.all())
+    extra = [_("Nationality"), _("Residence status")] if sensitive else []
     header = [
         _("Rank"),
         _("Score"),
@@ -29,6 +30,7 @@ def _rows(opportunity):
         _("Status"),
         _("Submitted at"),
         *[question.label for question in questions],
+        *extra,
     ]
     yield header
     ranking = queries.ranking(opportunity)
@@ -60,6 +62,14 @@ def _rows(opportunity):
             application.get_status_display(),
             submitted,
             *answers,
+            *(
+                [
+                    application.applicant.nationality,
+                    application.applicant.get_residence_status_display(),
+                ]
+                if sensitive
+                else []
+            ),
         ]
 
 
@@ -70,9 +80,10 @@ def _safe_cell(value):
     return value
 
 
-def applications_response(opportunity, file_format):
+def applications_response(opportunity, file_format, user):
     name = f"{slugify(opportunity.title)[:50]}-{timezone.localdate().isoformat()}"
-    rows = [[_safe_cell(cell) for cell in row] for row in _rows(opportunity)]
+    sensitive = user.has_perm("accounts.view_sensitive_data")
+    rows = [[_safe_cell(cell) for cell in row] for row in _rows(opportunity, sensitive)]
     if file_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

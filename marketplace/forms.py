@@ -134,6 +134,11 @@ class OfferForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4, "dir": "auto"})}
 
 
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("Photo"), validators=[validate_uploaded_image])
+    caption = forms.CharField(label=_("Caption"), max_length=160, required=False)
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the person to invite"))
     role = forms.ChoiceField(

@@ -18,6 +18,12 @@ urlpatterns = [
         name="business_action",
     ),
     path("my-business/<int:business_id>/invite/", views.member_invite, name="member_invite"),
+    path("my-business/<int:business_id>/photos/", views.photo_add, name="photo_add"),
+    path(
+        "my-business/<int:business_id>/photos/<int:photo_id>/delete/",
+        views.photo_delete,
+        name="photo_delete",
+    ),
     path(
         "my-business/<int:business_id>/members/<int:user_id>/remove/",
         views.member_remove,

@@ -18,6 +18,7 @@ from marketplace.forms import (
     InquiryForm,
     InviteForm,
     OfferForm,
+    PhotoForm,
 )
 from marketplace.models import Business, Invitation, Offer
 
@@ -187,6 +188,8 @@ def dashboard_business(request, business_id):
             "offers": business.offers.all(),
             "events": business.events.select_related("actor")[:20],
             "invite_form": InviteForm(),
+            "photo_form": PhotoForm(),
+            "photos": business.photos.all(),
         },
     )
 
@@ -316,3 +319,37 @@ def offer_delete(request, business_id, offer_id):
     services.offer_delete(actor=request.user, offer=offer)
     messages.success(request, _("The offer is deleted."))
     return redirect(reverse("marketplace:dashboard_business", kwargs={"business_id": business.pk}))
+
+
+@login_required
+@require_POST
+def photo_add(request, business_id):
+    business = _my_business(request, business_id)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.business_photo_add(
+                actor=request.user,
+                business=business,
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The photo is added."))
+    else:
+        messages.error(request, " ".join(form.errors.get("image", [_("Choose a photo.")])))
+    return redirect("marketplace:dashboard_business", business_id=business.pk)
+
+
+@login_required
+@require_POST
+def photo_delete(request, business_id, photo_id):
+    business = _my_business(request, business_id)
+    photo = get_object_or_404(business.photos, pk=photo_id)
+    try:
+        services.business_photo_delete(actor=request.user, photo=photo)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    return redirect("marketplace:dashboard_business", business_id=business.pk)

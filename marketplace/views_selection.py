@@ -334,4 +334,4 @@ def staff_export(request, opportunity_id, file_format):
     opportunity = _staff_opportunity(request, opportunity_id)
     if file_format not in ("csv", "xlsx"):
         raise Http404
-    return exports.applications_response(opportunity, file_format)
+    return exports.applications_response(opportunity, file_format, request.user)

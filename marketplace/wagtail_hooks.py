@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.models import paginate
 from marketplace import services
 from marketplace.forms import TransitionForm
-from marketplace.models import Business, BusinessStatus
+from marketplace.models import Business, BusinessStatus, Institution, Opportunity
 
 STAFF_ACTIONS = {
     "publish": gettext_lazy("Publish"),
@@ -114,3 +115,31 @@ def register_menu_item():
         icon_name="site",
         order=250,
     )
+
+
+class InstitutionViewSet(ModelViewSet):
+    model = Institution
+    icon = "group"
+    list_display = ["name", "kind", "is_public"]
+    list_filter = ["kind", "is_public"]
+    search_fields = ["name", "description"]
+
+
+class OpportunityViewSet(ModelViewSet):
+    model = Opportunity
+    icon = "tasks"
+    list_display = ["title", "institution", "kind", "opens_at", "closes_at", "is_published"]
+    list_filter = ["kind", "is_published", "institution"]
+    search_fields = ["title", "description"]
+
+
+class PartnersViewSetGroup(ModelViewSetGroup):
+    menu_label = gettext_lazy("Partners")
+    menu_icon = "group"
+    menu_order = 260
+    items = (InstitutionViewSet("institutions"), OpportunityViewSet("opportunities"))
+
+
+@hooks.register("register_admin_viewset")
+def register_partners():
+    return PartnersViewSetGroup()

@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
 from marketplace.geography import REGIONS
 from marketplace.images import validate_uploaded_image
@@ -23,7 +26,7 @@ class InstitutionKind(models.TextChoices):
     CHAMBER = "chamber", _("Chamber or cooperative office")
 
 
-class Institution(models.Model):
+class Institution(ClusterableModel):
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(_("address on the site"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
@@ -37,6 +40,17 @@ class Institution(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
     is_public = models.BooleanField(_("shown in the directory"), default=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        FieldPanel("regions"),
+        FieldPanel("logo"),
+        FieldRowPanel([FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")]),
+        FieldRowPanel([FieldPanel("time_zone"), FieldPanel("is_public")]),
+        InlinePanel("staff", heading=_("Staff who act for it"), label=_("Staff member")),
+    ]
 
     class Meta:
         verbose_name = _("institution")
@@ -60,10 +74,12 @@ class Institution(models.Model):
 class InstitutionStaff(models.Model):
     """A user who acts for an institution: publishes its opportunities and reviews applicants."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="staff")
+    institution = ParentalKey(Institution, on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="institution_roles"
     )
+
+    panels = [FieldPanel("user")]
 
     class Meta:
         verbose_name = _("institution staff member")
@@ -89,7 +105,7 @@ class OpportunityStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Opportunity(models.Model):
+class Opportunity(ClusterableModel):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="opportunities"
     )
@@ -103,6 +119,22 @@ class Opportunity(models.Model):
     closes_at = models.DateTimeField(_("closes at"))
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+
+    panels = [
+        FieldPanel("institution"),
+        FieldRowPanel([FieldPanel("title"), FieldPanel("slug")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("capacity")]),
+        FieldPanel("description"),
+        FieldPanel("eligibility"),
+        FieldPanel("regions"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
+            heading=_("Dates"),
+        ),
+        InlinePanel("questions", heading=_("Application form"), label=_("Question")),
+        InlinePanel("criteria", heading=_("Scoring rubric"), label=_("Criterion")),
+        FieldPanel("is_published"),
+    ]
 
     class Meta:
         verbose_name = _("opportunity")
@@ -154,12 +186,18 @@ class Question(models.Model):
         YES_NO = "yes-no", _("Yes or no")
         FILE = "file", _("File")
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="questions")
+    opportunity = ParentalKey(Opportunity, on_delete=models.CASCADE, related_name="questions")
     label = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("kind of answer"), max_length=8, choices=Kind.choices)
     choices = models.TextField(_("choices, one per line"), blank=True)
     required = models.BooleanField(_("required"), default=True)
     position = models.PositiveIntegerField(default=0)
+
+    panels = [
+        FieldRowPanel([FieldPanel("label"), FieldPanel("kind"), FieldPanel("required")]),
+        FieldPanel("choices"),
+        FieldPanel("position"),
+    ]
 
     class Meta:
         ordering = ["position", "pk"]
@@ -177,12 +215,14 @@ class Question(models.Model):
 
 
 class Criterion(models.Model):
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="criteria")
+    opportunity = ParentalKey(Opportunity, on_delete=models.CASCADE, related_name="criteria")
     label = models.CharField(_("criterion"), max_length=200)
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     position = models.PositiveIntegerField(default=0)
+
+    panels = [FieldRowPanel([FieldPanel("label"), FieldPanel("weight"), FieldPanel("position")])]
 
     class Meta:
         ordering = ["position", "pk"]

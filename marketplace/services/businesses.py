@@ -18,6 +18,7 @@ __all__ = [
     "TRANSITIONS",
     "business_create",
     "business_photo_add",
+    "business_photo_delete",
     "business_transition",
     "business_update",
     "inquiry_send",
@@ -187,6 +188,12 @@ def business_photo_add(*, actor, business, image, caption=""):
     photo.image = without_metadata(image, image.name)
     photo.save()
     return photo
+
+
+def business_photo_delete(*, actor, photo):
+    _require_owner(actor, photo.business)
+    photo.image.delete(save=False)
+    photo.delete()
 
 
 # --- status ---------------------------------------------------------------------------------

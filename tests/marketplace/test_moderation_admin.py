@@ -56,3 +56,65 @@ def test_other_roles_cannot_reach_the_moderation_screens(client, business, role)
     assert response.status_code in (302, 403)
     business.refresh_from_db()
     assert business.status == "draft"
+
+
+def test_programme_manager_sets_up_an_institution_and_its_opportunity(client, manager):
+    from marketplace.models import Institution, Opportunity
+
+    staff_member = factories.UserFactory(roles=[roles.INSTITUTION_STAFF])
+    client.force_login(manager)
+    for url in ("/admin/institutions/", "/admin/institutions/new/", "/admin/opportunities/new/"):
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        "/admin/institutions/new/",
+        {
+            "name": "ODCO",
+            "slug": "odco",
+            "kind": "chamber",
+            "description": "",
+            "regions": "[]",
+            "time_zone": "Africa/Casablanca",
+            "is_public": "on",
+            "staff-TOTAL_FORMS": "1",
+            "staff-INITIAL_FORMS": "0",
+            "staff-MIN_NUM_FORMS": "0",
+            "staff-MAX_NUM_FORMS": "1000",
+            "staff-0-user": staff_member.pk,
+            "staff-0-id": "",
+            "staff-0-ORDER": "1",
+            "staff-0-DELETE": "",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    institution = Institution.objects.get(slug="odco")
+    assert list(institution.staff.values_list("user", flat=True)) == [staff_member.pk]
+    response = client.post(
+        "/admin/opportunities/new/",
+        {
+            "institution": institution.pk,
+            "title": "Appui aux coopératives",
+            "slug": "appui-cooperatives",
+            "kind": "certification",
+            "capacity": "",
+            "description": "",
+            "eligibility": "",
+            "regions": "[]",
+            "opens_at": "2026-12-01 09:00",
+            "closes_at": "2026-11-01 09:00",  # before it opens: refused
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+            "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000",
+            "criteria-TOTAL_FORMS": "0",
+            "criteria-INITIAL_FORMS": "0",
+            "criteria-MIN_NUM_FORMS": "0",
+            "criteria-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert not Opportunity.objects.exists()
+
+
+def test_entrepreneurs_cannot_manage_institutions(client, owner):
+    client.force_login(owner)
+    assert client.get("/admin/institutions/new/").status_code in (302, 403)

@@ -255,3 +255,25 @@ def test_published_businesses_are_in_the_sitemap_in_every_language(client, publi
         assert f"/{language}/businesses/{published.slug}/" in xml
     assert f'hreflang="ar" href="http://testserver/ar/businesses/{published.slug}/"' in xml
     assert hidden.slug not in xml
+
+
+def test_owner_adds_and_deletes_photos_and_no_one_else_can(
+    client, owner, stranger, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    business = factories.business(owner)
+    client.force_login(owner)
+    client.post(
+        reverse("marketplace:photo_add", args=[business.pk]),
+        {"image": _image_with_exif(), "caption": "Notre atelier"},
+    )
+    photo = business.photos.get()
+    with Image.open(photo.image.path) as stored:
+        assert not stored.getexif()
+    assert "Notre atelier" in client.get(business.get_absolute_url()).content.decode()
+    client.force_login(stranger)
+    url = reverse("marketplace:photo_delete", args=[business.pk, photo.pk])
+    assert client.post(url).status_code == 404
+    client.force_login(owner)
+    client.post(url)
+    assert not business.photos.exists()

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from marketplace import queries, services
-from marketplace.models import ApplicationStatus
+from marketplace.models import ApplicationStatus, InstitutionStaff
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_ranking_is_the_weighted_mean_and_a_conflict_removes_a_reviewer(
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     second = factories.UserFactory(roles=["Institution staff"])
-    institution.staff.create(user=second)
+    InstitutionStaff.objects.create(institution=institution, user=second)
     viability, impact = opportunity.criteria.order_by("position")
     people = [factories.UserFactory() for _ in range(3)]
     applications = []
