@@ -12,7 +12,7 @@ from ninja.security import django_auth
 
 from marketplace import queries
 from marketplace.forms import DirectoryFilterForm
-from marketplace.models import Application, Institution, Opportunity
+from marketplace.models import Application, Institution, Offer, Opportunity
 
 router = Router(tags=["marketplace"])
 
@@ -161,3 +161,22 @@ def list_opportunities(request):
 def my_applications(request):
     """The signed-in person's own applications (session authentication)."""
     return Application.objects.filter(applicant=request.user).select_related("opportunity")
+
+
+class BusinessOfferOut(OfferOut):
+    business: str
+
+    @staticmethod
+    def resolve_business(offer):
+        return offer.business.slug
+
+
+@router.get("/offers", response=list[BusinessOfferOut], auth=None)
+@paginate(PageNumberPagination, page_size=50)
+def list_offers(request):
+    """Offers of published businesses."""
+    return (
+        Offer.objects.filter(business__status="published")
+        .select_related("business")
+        .order_by("business__name", "position", "pk")
+    )

@@ -274,7 +274,13 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "applicant"], name="marketplace_apply_once"
-            )
+            ),
+            # A business applies once too, whichever of its owners fills in the form.
+            models.UniqueConstraint(
+                fields=["opportunity", "business"],
+                condition=Q(business__isnull=False),
+                name="marketplace_business_applies_once",
+            ),
         ]
 
     def __str__(self):

@@ -126,6 +126,13 @@ def application_save(*, actor, opportunity, answers=None, files=None, business=N
     ):
         raise PermissionDenied(_("Only an owner can apply on behalf of a business."))
     answers = _clean_answers(opportunity, answers or {})
+    if (
+        business is not None
+        and Application.objects.filter(opportunity=opportunity, business=business)
+        .exclude(applicant=actor)
+        .exists()
+    ):
+        raise ValidationError(_("Another owner already applied on behalf of this business."))
     with transaction.atomic():
         application, _created = Application.objects.select_for_update().get_or_create(
             opportunity=opportunity, applicant=actor

@@ -84,3 +84,10 @@ def test_institutions_opportunities_and_my_applications(client, owner, stranger)
     client.force_login(owner)
     mine = client.get("/api/v1/marketplace/my/applications").json()
     assert [(a["opportunity"], a["status"]) for a in mine] == [(open_one.slug, "draft")]
+
+
+def test_offers_of_published_businesses_only(client, catalogue, owner):
+    hidden = factories.business(owner, name="Cachée", status="hidden")
+    services.offer_save(actor=owner, business=hidden, title="Invisible")
+    titles = [o["title"] for o in client.get("/api/v1/marketplace/offers").json()["items"]]
+    assert titles == ["Plateau"]

@@ -247,3 +247,19 @@ def test_scores_must_cover_the_rubric_within_range(
         with pytest.raises(ValidationError):
             services.review_submit(actor=reviewer, application=application, scores=scores)
     assert not application.reviews.filter(submitted_at__isnull=False).exists()
+
+
+def test_a_business_applies_once_whichever_owner_fills_the_form(owner, opportunity):
+    from marketplace.models import Membership
+
+    business = factories.business(owner)
+    partner = factories.UserFactory()
+    Membership.objects.create(business=business, user=partner, role=Membership.Role.OWNER)
+    services.application_save(actor=owner, opportunity=opportunity, business=business)
+    with pytest.raises(ValidationError):
+        services.application_save(actor=partner, opportunity=opportunity, business=business)
+    # A member who is not an owner cannot apply for the business at all.
+    helper = factories.UserFactory()
+    Membership.objects.create(business=business, user=helper, role=Membership.Role.MEMBER)
+    with pytest.raises(PermissionDenied):
+        services.application_save(actor=helper, opportunity=opportunity, business=business)
