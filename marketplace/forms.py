@@ -12,6 +12,7 @@ from marketplace.models import (
     Sector,
     Stage,
 )
+from marketplace.services.businesses import PROFILE_FIELDS
 
 
 def _with_blank(choices, label):
@@ -75,25 +76,8 @@ class BusinessForm(forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = [
-            "name",
-            "tagline",
-            "description",
-            "content_language",
-            "legal_form",
-            "stage",
-            "sector",
-            "region",
-            "city",
-            "phone",
-            "phone_visibility",
-            "whatsapp",
-            "whatsapp_visibility",
-            "email",
-            "email_visibility",
-            "website",
-            "website_visibility",
-        ]
+        # Every profile field the service accepts, but the needs (a checkbox list below).
+        fields = [name for name in PROFILE_FIELDS if name != "needs"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6, "dir": "auto"})}
 
     def __init__(self, *args, **kwargs):

@@ -249,21 +249,27 @@ class Invitation(models.Model):
         return f"{self.email} → {self.business}"
 
 
-class BusinessEvent(models.Model):
-    """The audit trail: every change of status, who made it, when and why."""
+class AuditEvent(models.Model):
+    """One line of an audit trail: who did what, and when. Subclasses say to what."""
 
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=20, choices=BusinessStatus.choices)
-    to_status = models.CharField(max_length=20, choices=BusinessStatus.choices)
-    reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
+
+
+class BusinessEvent(AuditEvent):
+    """The audit trail of a business: every change of status, who made it, when and why."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=BusinessStatus.choices)
+    to_status = models.CharField(max_length=20, choices=BusinessStatus.choices)
+    reason = models.TextField(blank=True)
 
     def __str__(self):
         return f"{self.business}: {self.from_status} → {self.to_status}"

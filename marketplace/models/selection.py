@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 
 from marketplace.geography import REGIONS
 from marketplace.images import validate_uploaded_image
+from marketplace.models.businesses import AuditEvent
 from marketplace.storage import private_storage
 
 
@@ -309,19 +310,13 @@ class ApplicationDocument(models.Model):
         return self.original_name
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AuditEvent):
+    """The audit trail of an application: status changes, reviews and conflicts declared."""
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
     to_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
     note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.application}: {self.from_status} → {self.to_status}"
