@@ -1,6 +1,7 @@
 from django.urls import path
 
-from marketplace import views, views_selection
+from marketplace.views import businesses as views
+from marketplace.views import selection as views_selection
 
 app_name = "marketplace"
 
