@@ -38,7 +38,8 @@ _EDITORIAL = [
 ROLE_PERMISSIONS = {
     ENTREPRENEUR: [],
     MENTOR: [],
-    INSTITUTION_STAFF: [],
+    # Their own institution's opportunities, in the admin (marketplace.wagtail_hooks).
+    INSTITUTION_STAFF: ["wagtailadmin.access_admin"],
     EDITOR: _EDITORIAL,
     PROGRAMME_MANAGER: _EDITORIAL
     + [

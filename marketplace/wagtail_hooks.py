@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from cms.models import paginate
 from marketplace import services
@@ -125,12 +128,86 @@ class InstitutionViewSet(ModelViewSet):
     search_fields = ["name", "description"]
 
 
+class OpportunityPermissionPolicy(ModelPermissionPolicy):
+    """Programme managers (model permissions) manage every opportunity; an institution's staff
+    manage their own institution's: add, change, view — never delete (applications hang on
+    them)."""
+
+    STAFF_ACTIONS = ("add", "change", "view")
+
+    def _is_any_staff(self, user):
+        return user.is_authenticated and user.institution_roles.exists()
+
+    def user_has_permission(self, user, action):
+        if super().user_has_permission(user, action):
+            return True
+        return action in self.STAFF_ACTIONS and self._is_any_staff(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if super().user_has_permission(user, action):
+            return True
+        return (
+            action in self.STAFF_ACTIONS
+            and user.is_authenticated
+            and user.institution_roles.filter(institution_id=instance.institution_id).exists()
+        )
+
+    def instances_user_has_permission_for(self, user, action):
+        opportunities = Opportunity.objects.all()
+        if super().user_has_permission(user, action):
+            return opportunities
+        if action in self.STAFF_ACTIONS and user.is_authenticated:
+            return opportunities.filter(institution__staff__user=user).distinct()
+        return opportunities.none()
+
+    def institutions_for(self, user):
+        if super().user_has_permission(user, "change"):
+            return Institution.objects.all()
+        return Institution.objects.filter(staff__user=user).distinct()
+
+
+class OwnInstitutionsFormMixin:
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        form.fields["institution"].queryset = self.permission_policy.institutions_for(
+            self.request.user
+        )
+        return form
+
+
+class OpportunityIndexView(IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "change"
+        ).select_related("institution")
+
+
+class OpportunityCreateView(OwnInstitutionsFormMixin, CreateView):
+    pass
+
+
+class OpportunityEditView(OwnInstitutionsFormMixin, EditView):
+    def get_object(self, queryset=None):
+        opportunity = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", opportunity
+        ):
+            raise PermissionDenied
+        return opportunity
+
+
 class OpportunityViewSet(ModelViewSet):
     model = Opportunity
     icon = "tasks"
+    index_view_class = OpportunityIndexView
+    add_view_class = OpportunityCreateView
+    edit_view_class = OpportunityEditView
     list_display = ["title", "institution", "kind", "opens_at", "closes_at", "is_published"]
     list_filter = ["kind", "is_published", "institution"]
     search_fields = ["title", "description"]
+
+
+register_permission_policy(Opportunity, OpportunityPermissionPolicy(Opportunity))
 
 
 class PartnersViewSetGroup(ModelViewSetGroup):

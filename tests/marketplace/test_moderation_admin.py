@@ -118,3 +118,27 @@ def test_programme_manager_sets_up_an_institution_and_its_opportunity(client, ma
 def test_entrepreneurs_cannot_manage_institutions(client, owner):
     client.force_login(owner)
     assert client.get("/admin/institutions/new/").status_code in (302, 403)
+
+
+def test_institution_staff_manage_only_their_own_opportunities(client):
+    from marketplace.models import Opportunity
+
+    mine_staff = factories.UserFactory(roles=[roles.INSTITUTION_STAFF])
+    mine = factories.institution(name="Maroc PME", staff=[mine_staff])
+    theirs = factories.institution(name="Autre")
+    my_opportunity = factories.opportunity(mine, title="La mienne")
+    their_opportunity = factories.opportunity(theirs, title="La leur")
+    client.force_login(mine_staff)
+    listing = client.get("/admin/opportunities/").content.decode()
+    assert "La mienne" in listing and "La leur" not in listing
+    assert client.get(f"/admin/opportunities/edit/{my_opportunity.pk}/").status_code == 200
+    response = client.get(f"/admin/opportunities/edit/{their_opportunity.pk}/")
+    assert response.status_code in (302, 403, 404)
+    # The institutions they may choose are theirs only.
+    form = client.get("/admin/opportunities/new/").context["form"]
+    assert list(form.fields["institution"].queryset) == [mine]
+    # No deleting, and no institutions screen.
+    response = client.get(f"/admin/opportunities/delete/{my_opportunity.pk}/")
+    assert response.status_code in (302, 403)
+    assert Opportunity.objects.filter(pk=my_opportunity.pk).exists()
+    assert client.get("/admin/institutions/").status_code in (302, 403)
