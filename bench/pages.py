@@ -44,6 +44,11 @@ PAGES = [
     "/fr/guides/devenir-auto-entrepreneur/",
     "/fr/news/feed/rss/",
     "/sitemap.xml",
+    "/fr/businesses/",
+    "/fr/businesses/cooperative-saveurs-du-sahel/",
+    "/ar/businesses/taawuniyat-al-amal-tanger/",
+    "/fr/opportunities/",
+    "/api/v1/marketplace/businesses",
 ]
 
 
