@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "cms",
     "marketplace",
+    "mentoring",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
