@@ -13,13 +13,30 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring import tasks
 from mentoring.models import Booking, BookingStatus, MentorProfile, Mentorship, MentorshipStatus
 from mentoring.slots import free_slots, rules_for
 
 M = MentorshipStatus
+REQUEST_LIFETIME = timedelta(days=7)
+
+
+def _close_requests(requests, status, reason):
+    """Close open requests and tell each entrepreneur, once the transaction has committed."""
+    closed = list(requests.select_for_update().filter(status=M.REQUESTED))
+    for mentorship in closed:
+        mentorship.status = status
+        mentorship.reason = reason
+        mentorship.answered_at = timezone.now()
+        mentorship.save(update_fields=["status", "reason", "answered_at"])
+        transaction.on_commit(
+            lambda pk=mentorship.pk: tasks.notify_request_closed.enqueue(mentorship_id=pk)
+        )
+    return closed
 
 
 def mentorship_request(*, actor, mentor, message="", business=None):
+    mentor = MentorProfile.objects.get(pk=mentor.pk)  # paused since the page was shown?
     if not mentor.is_published or mentor.is_paused:
         raise ValidationError(_("This mentor is not taking new mentees right now."))
     if mentor.user_id == actor.pk:
@@ -50,7 +67,43 @@ def mentorship_accept(*, actor, mentorship):
         mentorship.status = M.ACTIVE
         mentorship.answered_at = timezone.now()
         mentorship.save(update_fields=["status", "answered_at"])
+        if active + 1 >= mentor.capacity:
+            # Nobody should wait for an answer that cannot come.
+            _close_requests(
+                Mentorship.objects.filter(mentor=mentor),
+                M.WITHDRAWN,
+                _("The mentor has no room for new mentees now."),
+            )
     return mentorship
+
+
+def mentor_pause(*, actor, mentor, paused=True):
+    """The mentor stops (or resumes) taking mentees; pausing withdraws the open requests."""
+    with transaction.atomic():
+        mentor = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+        if mentor.user_id != actor.pk:
+            raise PermissionDenied(_("Only the mentor can pause their profile."))
+        mentor.is_paused = paused
+        mentor.save(update_fields=["is_paused"])
+        if paused:
+            _close_requests(
+                Mentorship.objects.filter(mentor=mentor),
+                M.WITHDRAWN,
+                _("The mentor has paused mentoring for now."),
+            )
+    return mentor
+
+
+def mentorship_requests_expire(*, now=None):
+    """Requests left unanswered for 7 days expire; returns how many did."""
+    cutoff = (now or timezone.now()) - REQUEST_LIFETIME
+    with transaction.atomic():
+        closed = _close_requests(
+            Mentorship.objects.filter(requested_at__lt=cutoff),
+            M.EXPIRED,
+            _("The mentor did not answer within 7 days."),
+        )
+    return len(closed)
 
 
 def mentorship_decline(*, actor, mentorship, reason):

@@ -80,12 +80,21 @@ def test_only_the_mentor_answers_and_capacity_holds():
     with pytest.raises(ValidationError):
         services.mentorship_request(actor=first, mentor=mentor)  # one open request per pair
     services.mentorship_accept(actor=mentor.user, mentorship=a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError):  # full: b was withdrawn when a was accepted
         services.mentorship_accept(actor=mentor.user, mentorship=b)
+    assert Mentorship.objects.get(pk=b.pk).status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_declining_needs_a_reason(mentor):
+    request = services.mentorship_request(actor=factories.UserFactory(), mentor=mentor)
+    with pytest.raises(PermissionDenied):
+        services.mentorship_decline(actor=request.entrepreneur, mentorship=request, reason="x")
     with pytest.raises(ValidationError):
-        services.mentorship_decline(actor=mentor.user, mentorship=b, reason="  ")
-    services.mentorship_decline(actor=mentor.user, mentorship=b, reason="Complet.")
-    assert Mentorship.objects.get(pk=b.pk).status == "declined"
+        services.mentorship_decline(actor=mentor.user, mentorship=request, reason="  ")
+    services.mentorship_decline(actor=mentor.user, mentorship=request, reason="Complet.")
+    declined = Mentorship.objects.get(pk=request.pk)
+    assert (declined.status, declined.reason) == ("declined", "Complet.")
 
 
 def _race(function, attempts):
@@ -173,3 +182,55 @@ def test_simultaneous_acceptances_never_exceed_capacity():
     )
     assert sum(isinstance(r, Mentorship) for r in results) == 2
     assert Mentorship.objects.filter(mentor=mentor, status="active").count() == 2
+
+
+@pytest.mark.django_db
+def test_open_requests_are_withdrawn_when_the_mentor_is_full_or_pauses(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    mentor = make_mentor(capacity=1)
+    first, second, third = (factories.UserFactory() for _ in range(3))
+    a = services.mentorship_request(actor=first, mentor=mentor)
+    b = services.mentorship_request(actor=second, mentor=mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mentorship_accept(actor=mentor.user, mentorship=a)
+    assert Mentorship.objects.get(pk=b.pk).status == "withdrawn"
+    assert [m.to for m in mail.outbox] == [[second.email]]
+
+    other = make_mentor()
+    c = services.mentorship_request(actor=third, mentor=other)
+    with pytest.raises(PermissionDenied):
+        services.mentor_pause(actor=third, mentor=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mentor_pause(actor=other.user, mentor=other)
+    assert Mentorship.objects.get(pk=c.pk).status == "withdrawn"
+    with pytest.raises(ValidationError):
+        services.mentorship_request(actor=third, mentor=other)
+
+
+@pytest.mark.django_db
+def test_unanswered_requests_expire_after_seven_days(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    mentor = make_mentor()
+    old = services.mentorship_request(actor=factories.UserFactory(), mentor=mentor)
+    fresh = services.mentorship_request(actor=factories.UserFactory(), mentor=mentor)
+    Mentorship.objects.filter(pk=old.pk).update(
+        requested_at=timezone.now() - timedelta(days=7, minutes=1)
+    )
+    Mentorship.objects.filter(pk=fresh.pk).update(
+        requested_at=timezone.now() - timedelta(days=6, hours=23)
+    )
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("expire_mentorship_requests", stdout=out)
+    assert "1 request(s) expired." in out.getvalue()
+    assert Mentorship.objects.get(pk=old.pk).status == "expired"
+    assert Mentorship.objects.get(pk=fresh.pk).status == "requested"
+    assert mail.outbox[0].to == [old.entrepreneur.email]
