@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from marketplace import queries
-from marketplace.models import Question
+from marketplace.models import ApplicationDocument, Question
 
 
 def _rows(opportunity, sensitive):
@@ -34,10 +34,12 @@ def _rows(opportunity, sensitive):
     ]
     yield header
     ranking = queries.ranking(opportunity)
-    documents = {}
-    for application in ranking:
-        for document in application.documents.all():
-            documents[(application.pk, document.question_id)] = document.original_name
+    documents = {
+        (application_id, question_id): name
+        for application_id, question_id, name in ApplicationDocument.objects.filter(
+            application__opportunity=opportunity
+        ).values_list("application_id", "question_id", "original_name")
+    }
     for application in ranking:
         answers = []
         for question in questions:

@@ -20,6 +20,7 @@ from cms.models import paginate
 from marketplace import services
 from marketplace.forms import TransitionForm
 from marketplace.models import Business, BusinessStatus, Institution, Opportunity
+from marketplace.views import error_text
 
 STAFF_ACTIONS = {
     "publish": gettext_lazy("Publish"),
@@ -69,7 +70,7 @@ def moderation_detail(request, business_id):
                     reason=form.cleaned_data["reason"],
                 )
             except (PermissionDenied, ValidationError) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("Done: the owners have been told."))
                 return redirect("marketplace_admin:detail", business_id=business.pk)

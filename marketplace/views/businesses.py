@@ -21,12 +21,9 @@ from marketplace.forms import (
     PhotoForm,
 )
 from marketplace.models import Business, Invitation, Offer
+from marketplace.views import error_text
 
 OWNER_ACTIONS = {"submit", "hide", "unhide"}
-
-
-def _error_text(error):
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 def directory(request):
@@ -116,7 +113,7 @@ def inquiry_send(request, slug):
                 share_email=form.cleaned_data["share_email"],
             )
         except (PermissionDenied, ValidationError) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Your message has been sent to the business."))
     else:
@@ -164,7 +161,7 @@ def business_create(request):
         try:
             business = services.business_create(actor=request.user, **form.service_arguments())
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(
                 request,
@@ -205,7 +202,7 @@ def business_edit(request, business_id):
                 actor=request.user, business=business, **form.service_arguments()
             )
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("marketplace:dashboard_business", business_id=business.pk)
@@ -221,7 +218,7 @@ def business_action(request, business_id, action):
     try:
         services.business_transition(actor=request.user, business=business, action=action)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Done."))
     return redirect("marketplace:dashboard_business", business_id=business.pk)
@@ -241,7 +238,7 @@ def member_invite(request, business_id):
                 role=form.cleaned_data["role"],
             )
         except (PermissionDenied, ValidationError) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The invitation has been sent."))
     else:
@@ -259,7 +256,7 @@ def member_remove(request, business_id, user_id):
     try:
         services.member_remove(actor=request.user, business=business, user=member)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("marketplace:dashboard_business", business_id=business.pk)
     if member.pk == request.user.pk:
         messages.success(request, _("You have left the business."))
@@ -302,7 +299,7 @@ def offer_edit(request, business_id, offer_id=None):
                 **data,
             )
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, _("The offer is saved."))
             return redirect("marketplace:dashboard_business", business_id=business.pk)
@@ -335,7 +332,7 @@ def photo_add(request, business_id):
                 caption=form.cleaned_data["caption"],
             )
         except (PermissionDenied, ValidationError) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The photo is added."))
     else:

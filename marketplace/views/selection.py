@@ -24,6 +24,7 @@ from marketplace.models import (
     Question,
 )
 from marketplace.models.selection import MAX_SCORE
+from marketplace.views import error_text
 
 STAFF_ACTIONS = {
     "start_review": gettext_lazy("Start the review"),
@@ -32,10 +33,6 @@ STAFF_ACTIONS = {
     "waitlist": gettext_lazy("Put on the waiting list"),
     "reject": gettext_lazy("Reject"),
 }
-
-
-def _error_text(error):
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 # --- public ---------------------------------------------------------------------------------
@@ -136,12 +133,11 @@ def apply(request, slug):
     if application and application.status != "draft":
         return redirect("marketplace:my_applications")
     form_class = application_form_class(opportunity, request.user)
-    initial = dict(application.answers) if application else {}
-    if application and application.answers:
-        initial = {
-            k: ("yes" if v is True else "no" if v is False else v)
-            for k, v in application.answers.items()
-        }
+    # Yes/no answers are stored as booleans; the form shows them as its choices.
+    initial = {
+        name: ("yes" if value is True else "no" if value is False else value)
+        for name, value in (application.answers if application else {}).items()
+    }
     form = form_class(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -161,7 +157,7 @@ def apply(request, slug):
                 messages.success(request, _("Your application has been sent."))
                 return redirect("marketplace:my_applications")
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, _("Your draft is saved. Come back to finish it."))
             return redirect("marketplace:apply", slug=opportunity.slug)
@@ -197,7 +193,7 @@ def withdraw(request, application_id):
             actor=request.user, application=application, action="withdraw"
         )
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Your application is withdrawn."))
     return redirect("marketplace:my_applications")
@@ -217,8 +213,12 @@ def document_download(request, document_id):
     )
     if not allowed:
         raise Http404
+    try:
+        stream = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        document.file.open("rb"),
+        stream,
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
@@ -296,7 +296,7 @@ def staff_application(request, opportunity_id, application_id):
             else:
                 raise ValidationError(_("Unknown action."))
         except (PermissionDenied, ValidationError) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Saved."))
         return redirect(

@@ -146,3 +146,38 @@ def test_closed_or_unpublished_opportunities_take_no_applications(client, owner,
     opportunity.save()
     assert client.get(reverse("marketplace:apply", args=[opportunity.slug])).status_code == 404
     assert not Application.objects.exists()
+
+
+def test_export_runs_a_fixed_number_of_queries(client, reviewer, opportunity):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("marketplace:staff_export", args=[opportunity.pk, "csv"])
+    client.force_login(reviewer)
+
+    def count():
+        client.get(url)  # warm the session and permission caches
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    def add_applicants(number):
+        for _ in range(number):
+            person = factories.UserFactory()
+            client.force_login(person)
+            _apply_through_the_page(client, opportunity, submit=True)
+        client.force_login(reviewer)
+
+    add_applicants(2)
+    few = count()
+    add_applicants(4)
+    assert count() == few
+
+
+def test_a_document_missing_from_disk_is_a_404_not_an_error(client, owner, opportunity):
+    client.force_login(owner)
+    _apply_through_the_page(client, opportunity, submit=True)
+    document = Application.objects.get().documents.get()
+    document.file.delete(save=False)
+    url = reverse("marketplace:document_download", args=[document.pk])
+    assert client.get(url).status_code == 404
