@@ -61,6 +61,10 @@ ROLE_PERMISSIONS = {
         "marketplace.add_opportunity",
         "marketplace.change_opportunity",
         "marketplace.view_opportunity",
+        "mentoring.manage_mentoring",
+        "mentoring.view_mentorprofile",
+        "mentoring.change_mentorprofile",
+        "mentoring.view_mentorship",
     ],
 }
 

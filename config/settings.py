@@ -342,6 +342,21 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Mentoring ------------------------------------------------------------------------------
+
+# The host part of the iCalendar UIDs of sessions: stable across deployments of one site.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "tremplin.example")
+# After this many hours before a session, only the mentor may cancel it.
+MENTORING_CANCEL_CUTOFF_HOURS = int(os.environ.get("MENTORING_CANCEL_CUTOFF_HOURS", "12"))
+# Weights of the soft criteria of mentoring.matching (hard constraints are not weighted).
+MENTORING_MATCH_WEIGHTS = {
+    "expertise": 40,  # share of the business's needs the mentor knows
+    "sector": 20,
+    "region": 15,
+    "experience": 10,  # grows with years, up to 15
+    "load": 15,  # free room left: a mentor with space is preferred to a busy one
+}
+
 # --- Logging --------------------------------------------------------------------------------
 
 LOGGING = {
