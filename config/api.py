@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from marketplace.api import router as marketplace_router
+from mentoring.api import router as mentoring_router
 
 api = NinjaAPI(title="Tremplin API", version="1", urls_namespace="api")
 
@@ -42,3 +43,4 @@ def health(request):
 
 
 api.add_router("/marketplace/", marketplace_router)
+api.add_router("/mentoring/", mentoring_router)

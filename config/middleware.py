@@ -1,7 +1,7 @@
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 # Addresses that have no language prefix and never will.
-UNPREFIXED = ("/api/", "/admin/", "/documents/", "/media/", "/static/")
+UNPREFIXED = ("/api/", "/admin/", "/calendar/", "/documents/", "/media/", "/static/")
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

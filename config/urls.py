@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from config.api import api
 from config.sitemaps import sitemap
+from mentoring import views as mentoring_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("sitemap.xml", cache_page(60 * 15)(sitemap), name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Calendar programs fetch this without a language or a session: the token is the key.
+    path("calendar/<str:token>.ics", mentoring_views.calendar_feed, name="calendar_feed"),
 ]
 
 if settings.DEBUG:
@@ -26,6 +29,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("", include("marketplace.urls")),
+    path("", include("mentoring.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
