@@ -49,6 +49,9 @@ PAGES = [
     "/ar/businesses/taawuniyat-al-amal-tanger/",
     "/fr/opportunities/",
     "/api/v1/marketplace/businesses",
+    "/fr/mentors/",
+    "/ar/mentors/?language=ar",
+    "/api/v1/mentoring/mentors",
 ]
 
 

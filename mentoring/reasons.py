@@ -2,7 +2,7 @@
 "speaks French and Wolof; knows accounting and marketing; also in Tanger-Tétouan-Al Hoceïma"."""
 
 from babel.lists import format_list
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, pgettext, to_locale
 from django.utils.translation import gettext as _
 
 from marketplace.models import Need, Sector
@@ -18,7 +18,9 @@ _LABELS = {
 
 def _list(kind, values):
     labels = [str(_LABELS[kind].get(value, value)) for value in values]
-    if kind in ("expertise", "sector"):  # "knows accounting", but "speaks French", "in Tanger"
+    # "knows accounting", "parle français", but "speaks French" and "in Tanger" (proper nouns).
+    lower = kind in ("expertise", "sector") or (kind == "languages" and get_language() != "en")
+    if lower:
         labels = [label[:1].lower() + label[1:] for label in labels]
     try:
         return format_list(labels, locale=to_locale(get_language() or "fr"))
@@ -45,7 +47,9 @@ def phrase(reason):
 
 
 def describe(reasons):
-    return "; ".join(text for text in (phrase(reason) for reason in reasons) if text)
+    return pgettext("separator between matching reasons", "; ").join(
+        text for text in (phrase(reason) for reason in reasons) if text
+    )
 
 
 REFUSALS = {

@@ -22,7 +22,7 @@ from marketplace.forms import DirectoryFilterForm
 from marketplace.views import error_text
 from mentoring import matching, queries, services
 from mentoring.assignment import assign
-from mentoring.models import MentorProfile
+from mentoring.models import MentorProfile, SessionRating
 from mentoring.reasons import describe, refusal
 
 MANAGE = "mentoring.manage_mentoring"
@@ -89,6 +89,10 @@ def mentor_review(request, mentor_id):
             "page_title": mentor.user.display_name,
             "header_icon": "group",
             "mentor": mentor,
+            # Staff read what mentees said, to follow up; it is never public.
+            "ratings": SessionRating.objects.filter(booking__mentor=mentor)
+            .select_related("booking__mentorship__entrepreneur")
+            .order_by("-created_at")[:20],
         },
     )
 

@@ -35,6 +35,35 @@ def test_staff_publish_a_submitted_mentor_and_others_cannot(client, manager):
     assert mentor.is_published
 
 
+def test_staff_read_the_ratings_and_comments_of_a_mentor(client, manager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentoring import services
+    from tests.mentoring.conftest import active_mentorship, book
+
+    mentorship = active_mentorship(make_mentor())
+    booking = book(mentorship)
+    start = timezone.now() - timedelta(hours=2)
+    type(booking).objects.filter(pk=booking.pk).update(
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        blocked_until=start + timedelta(minutes=45),
+    )
+    services.booking_record(actor=mentorship.mentor.user, booking=booking, outcome="held")
+    services.session_rate(
+        actor=mentorship.entrepreneur, booking=booking, score=2, comment="Toujours en retard"
+    )
+    client.force_login(manager)
+    page = client.get(reverse("mentoring_admin:mentor_review", args=[mentorship.mentor_id]))
+    assert "Toujours en retard" in page.content.decode()
+    # Nobody else reads it on the public page.
+    client.logout()
+    public = client.get(mentorship.mentor.get_absolute_url()).content.decode()
+    assert "Toujours en retard" not in public and "2/5" not in public
+
+
 def _cohort():
     """Two businesses, two mentors with one place each; the optimum is not the greedy one."""
     a_owner, b_owner = factories.UserFactory(), factories.UserFactory()
