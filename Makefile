@@ -41,7 +41,11 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The scheduler (scheduled pages, request expiry, session reminders) runs beside the server
+# and stops with it.
 run: seed
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test

@@ -342,6 +342,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Periodic commands, run every minute by `manage.py run_scheduler` (make run, compose).
+SCHEDULED_COMMANDS = ["publish_scheduled", "expire_mentorship_requests", "send_session_reminders"]
+
 # --- Mentoring ------------------------------------------------------------------------------
 
 # The host part of the iCalendar UIDs of sessions: stable across deployments of one site.
