@@ -15,36 +15,38 @@ from marketplace.models import (
 from marketplace.services.businesses import PROFILE_FIELDS
 
 
-def _with_blank(choices, label):
+def with_blank(choices, label):
     return [("", label), *choices]
 
 
-class DirectoryFilterForm(forms.Form):
-    """The directory's filters; unknown values are dropped rather than failing the page."""
-
-    sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=_with_blank(Sector.choices, _("All sectors"))
-    )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=_with_blank(REGIONS, _("All regions"))
-    )
-    city = forms.ChoiceField(
-        label=_("City"), required=False, choices=_with_blank(CITY_CHOICES, _("All cities"))
-    )
-    stage = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=_with_blank(Stage.choices, _("All stages"))
-    )
-    language = forms.ChoiceField(
-        label=_("Language spoken"),
-        required=False,
-        choices=_with_blank(SPOKEN_LANGUAGES, _("All languages")),
-    )
-    tag = forms.SlugField(label=_("Tag"), required=False, max_length=100)
+class FilterForm(forms.Form):
+    """Filters of a listing: unknown values are dropped rather than failing the page."""
 
     def filters(self):
         if self.is_valid():
             return self.cleaned_data
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class DirectoryFilterForm(FilterForm):
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=with_blank(Sector.choices, _("All sectors"))
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=with_blank(REGIONS, _("All regions"))
+    )
+    city = forms.ChoiceField(
+        label=_("City"), required=False, choices=with_blank(CITY_CHOICES, _("All cities"))
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=with_blank(Stage.choices, _("All stages"))
+    )
+    language = forms.ChoiceField(
+        label=_("Language spoken"),
+        required=False,
+        choices=with_blank(SPOKEN_LANGUAGES, _("All languages")),
+    )
+    tag = forms.SlugField(label=_("Tag"), required=False, max_length=100)
 
 
 class BusinessForm(forms.ModelForm):

@@ -7,43 +7,34 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import time_zone_choices
+from marketplace.forms import FilterForm, with_blank
 from marketplace.models import Need, Sector
 from marketplace.models.businesses import REGIONS, SPOKEN_LANGUAGES
 from mentoring.models import AvailabilityWindow, Format, MentorProfile
+from mentoring.services import PROFILE_FIELDS
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
 
-def _with_blank(choices, label):
-    return [("", label), *choices]
-
-
-class MentorFilterForm(forms.Form):
-    """The directory's filters; unknown values are dropped rather than failing the page."""
-
+class MentorFilterForm(FilterForm):
     topic = forms.ChoiceField(
-        label=_("Expertise"), required=False, choices=_with_blank(Need.choices, _("All topics"))
+        label=_("Expertise"), required=False, choices=with_blank(Need.choices, _("All topics"))
     )
     sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=_with_blank(Sector.choices, _("All sectors"))
+        label=_("Sector"), required=False, choices=with_blank(Sector.choices, _("All sectors"))
     )
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
-        choices=_with_blank(SPOKEN_LANGUAGES, _("All languages")),
+        choices=with_blank(SPOKEN_LANGUAGES, _("All languages")),
     )
     region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=_with_blank(REGIONS, _("All regions"))
+        label=_("Region"), required=False, choices=with_blank(REGIONS, _("All regions"))
     )
     format = forms.ChoiceField(
-        label=_("Format"), required=False, choices=_with_blank(Format.choices, _("All formats"))
+        label=_("Format"), required=False, choices=with_blank(Format.choices, _("All formats"))
     )
     available = forms.BooleanField(label=_("Has room for a new mentee"), required=False)
-
-    def filters(self):
-        if self.is_valid():
-            return self.cleaned_data
-        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
 
 class MentorProfileForm(forms.ModelForm):
@@ -80,24 +71,7 @@ class MentorProfileForm(forms.ModelForm):
 
     class Meta:
         model = MentorProfile
-        fields = [
-            "headline",
-            "bio",
-            "topics",
-            "tags",
-            "sectors",
-            "languages",
-            "regions",
-            "formats",
-            "years_experience",
-            "capacity",
-            "time_zone",
-            "session_lengths",
-            "buffer_minutes",
-            "minimum_notice_hours",
-            "booking_horizon_days",
-            "daily_maximum",
-        ]
+        fields = PROFILE_FIELDS
         labels = {
             "buffer_minutes": _("Break between sessions (minutes)"),
             "minimum_notice_hours": _("Minimum notice (hours)"),
