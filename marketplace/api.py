@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from config.pagination import BoundedPageNumberPagination
 from marketplace import queries
 from marketplace.forms import DirectoryFilterForm
 from marketplace.models import Application, Institution, Offer, Opportunity
@@ -82,7 +83,7 @@ class DirectoryFilters(Schema):
 
 
 @router.get("/businesses", response=list[BusinessCardOut], auth=None)
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_businesses(request, filters: Query[DirectoryFilters]):
     """Published businesses, with the directory's filters."""
     form = DirectoryFilterForm(filters.dict(exclude_none=True))
@@ -140,14 +141,14 @@ class ApplicationOut(Schema):
 
 
 @router.get("/institutions", response=list[InstitutionOut], auth=None)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_institutions(request):
     """Partner institutions shown in the directory."""
     return Institution.objects.filter(is_public=True).order_by("name")
 
 
 @router.get("/opportunities", response=list[OpportunityOut], auth=None)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_opportunities(request):
     """Published opportunities that have not closed yet, soonest deadline first."""
     return (
@@ -172,7 +173,7 @@ class BusinessOfferOut(OfferOut):
 
 
 @router.get("/offers", response=list[BusinessOfferOut], auth=None)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_offers(request):
     """Offers of published businesses."""
     return (

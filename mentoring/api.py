@@ -5,17 +5,18 @@ Ids of mentorships, sessions and businesses are looked up among the caller's own
 person's id answers 404, as if it did not exist.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from config.pagination import BoundedPageNumberPagination
 from marketplace.views import error_text
 from mentoring import queries, services
 from mentoring.forms import MentorFilterForm
@@ -24,6 +25,7 @@ from mentoring.reasons import describe
 
 router = Router(tags=["mentoring"])
 MAX_SLOT_DAYS = 31
+MAX_DAYS_AHEAD = 400
 
 
 class MentorOut(Schema):
@@ -75,7 +77,7 @@ class MentorFilters(Schema):
 
 
 @router.get("/mentors", response=list[MentorOut], auth=None)
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_mentors(request, filters: Query[MentorFilters]):
     """Published mentors, with the directory's filters."""
     form = MentorFilterForm(filters.dict(exclude_none=True))
@@ -111,6 +113,10 @@ def mentor_slots(request, mentor_id: int, start: date, end: date, length: int | 
         raise HttpError(400, _("This mentor does not offer sessions of that length."))
     if end < start or (end - start).days >= MAX_SLOT_DAYS:
         raise HttpError(400, _("Ask for 1 to 31 days, the end after the start."))
+    today = timezone.localdate()
+    if end < today - timedelta(days=1) or start > today + timedelta(days=MAX_DAYS_AHEAD):
+        # Nothing is bookable there; also keeps date arithmetic away from year 9999.
+        return {"length": length, "slots": []}
     slots = services.mentor_free_slots(mentor, length=length, first_day=start, last_day=end)
     return {"length": length, "slots": slots}
 
@@ -147,12 +153,12 @@ class BookingIn(Schema):
     starts_at: datetime
     length: int
     format: str = "video"
-    place: str = ""
-    agenda: str = ""
+    place: str = Field("", max_length=300)
+    agenda: str = Field("", max_length=2000)
 
 
 class CancelIn(Schema):
-    reason: str
+    reason: str = Field(..., max_length=2000)
 
 
 class MessageOut(Schema):
@@ -167,7 +173,7 @@ def _own_bookings(user):
 
 
 @router.get("/my/bookings", response=list[BookingOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def my_bookings(request, upcoming: bool = False):
     """The caller's sessions, as mentee or as mentor; `upcoming` keeps those still ahead."""
     bookings = _own_bookings(request.user)

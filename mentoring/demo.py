@@ -276,6 +276,7 @@ def _past_session(mentorship, days_ago, note, rating):
         kind=TimelineEvent.Kind.HELD,
         actor=mentorship.mentor.user,
         created_at=starts + timedelta(hours=1),
+        session_at=starts,
     )
     SessionNote.objects.create(booking=booking, author=mentorship.mentor.user, text=note)
     SessionRating.objects.create(booking=booking, score=rating, comment="Très concret, merci !")

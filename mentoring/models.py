@@ -195,6 +195,8 @@ class TimelineEvent(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     text = models.TextField(blank=True)
+    # The session's time, for events about a session: shown in each reader's time zone.
+    session_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

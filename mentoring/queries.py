@@ -20,10 +20,19 @@ OPEN = [MentorshipStatus.REQUESTED, MentorshipStatus.ACTIVE]
 
 
 def with_load(mentors):
-    """Annotate `active` (current mentees) and `held` (sessions held) on mentor profiles."""
+    """Annotate `active` (current mentees), `proposed` (cohort proposals waiting for the
+    mentor) and `held` (sessions held) on mentor profiles."""
     return mentors.annotate(
         active=Count(
             "mentorships", filter=Q(mentorships__status=MentorshipStatus.ACTIVE), distinct=True
+        ),
+        proposed=Count(
+            "mentorships",
+            filter=Q(
+                mentorships__status=MentorshipStatus.REQUESTED,
+                mentorships__origin=Mentorship.Origin.COHORT,
+            ),
+            distinct=True,
         ),
         held=Count("bookings", filter=Q(bookings__status=BookingStatus.HELD), distinct=True),
     )
@@ -62,8 +71,11 @@ def public_mentor(mentor_id):
 # --- Matching ----------------------------------------------------------------------------
 
 
-def mentor_facts(mentor):
-    """What matching knows of a mentor (needs the `active` annotation of with_load)."""
+def mentor_facts(mentor, *, counting_proposals=False):
+    """What matching knows of a mentor (needs the annotations of with_load).
+
+    For a cohort, places promised to earlier proposals still waiting for the mentor are taken.
+    """
     return matching.MentorFacts(
         id=mentor.pk,
         languages=frozenset(mentor.languages),
@@ -73,7 +85,7 @@ def mentor_facts(mentor):
         sectors=frozenset(mentor.sectors),
         years_experience=mentor.years_experience,
         capacity=mentor.capacity,
-        active=mentor.active,
+        active=mentor.active + (mentor.proposed if counting_proposals else 0),
         paused=mentor.is_paused,
     )
 

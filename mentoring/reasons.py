@@ -2,7 +2,7 @@
 "speaks French and Wolof; knows accounting and marketing; also in Tanger-Tétouan-Al Hoceïma"."""
 
 from babel.lists import format_list
-from django.utils.translation import get_language, pgettext, to_locale
+from django.utils.translation import get_language, gettext_lazy, pgettext, to_locale
 from django.utils.translation import gettext as _
 
 from marketplace.models import Need, Sector
@@ -53,12 +53,12 @@ def describe(reasons):
 
 
 REFUSALS = {
-    "paused": _("the mentor is paused"),
-    "full": _("the mentor has no free place"),
-    "language": _("no shared language"),
-    "region": _("meets only in person, in another region"),
-    "no_feasible_mentor": _("no mentor fits"),
-    "capacity": _("not enough places with the mentors who fit"),
+    "paused": gettext_lazy("the mentor is paused"),
+    "full": gettext_lazy("the mentor has no free place"),
+    "language": gettext_lazy("no shared language"),
+    "region": gettext_lazy("meets only in person, in another region"),
+    "no_feasible_mentor": gettext_lazy("no mentor fits"),
+    "capacity": gettext_lazy("not enough places with the mentors who fit"),
 }
 
 

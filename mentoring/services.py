@@ -9,11 +9,13 @@ E-mails (calendar invitations included) leave through tasks enqueued on commit, 
 told of a change that was rolled back.
 """
 
+import itertools
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,7 @@ M = MentorshipStatus
 B = BookingStatus
 K = TimelineEvent.Kind
 REQUEST_LIFETIME = timedelta(days=7)
+NO_SHOW_GRACE = timedelta(minutes=15)  # people on a bus or a bad connection arrive late
 
 PROFILE_FIELDS = [
     "headline",
@@ -75,8 +78,10 @@ def can_manage(user):
     return user.is_authenticated and user.has_perm("mentoring.manage_mentoring")
 
 
-def _log(mentorship, kind, actor=None, text=""):
-    TimelineEvent.objects.create(mentorship=mentorship, kind=kind, actor=actor, text=text)
+def _log(mentorship, kind, actor=None, text="", session_at=None):
+    TimelineEvent.objects.create(
+        mentorship=mentorship, kind=kind, actor=actor, text=text, session_at=session_at
+    )
 
 
 def _notify(template, mentorship=None, booking=None, to="both"):
@@ -135,6 +140,12 @@ def mentor_profile_save(*, actor, **fields):
         for name, value in fields.items():
             setattr(profile, name, value)
         profile.save()
+        if profile.mentorships.filter(status=M.ACTIVE).count() >= profile.capacity:
+            _close_requests(
+                profile.mentorships.all(),
+                M.WITHDRAWN,
+                _("The mentor has no room for new mentees now."),
+            )
     return profile
 
 
@@ -192,6 +203,17 @@ def availability_save(*, actor, windows, exceptions=()):
     for _date, starts, ends in exceptions:
         if (starts is None) != (ends is None) or (starts is not None and ends <= starts):
             raise ValidationError(_("An extra window needs a start and a later end."))
+    # Overlapping windows would offer the same time twice.
+    by_day = {}
+    for day, starts, ends in windows:
+        by_day.setdefault(("week", day), []).append((starts, ends))
+    for day, starts, ends in exceptions:
+        if starts is not None:
+            by_day.setdefault(("date", day), []).append((starts, ends))
+    for intervals in by_day.values():
+        intervals.sort()
+        if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(intervals)):
+            raise ValidationError(_("Two windows of the same day overlap."))
     with transaction.atomic():
         profile.windows.all().delete()
         AvailabilityWindow.objects.bulk_create(
@@ -232,17 +254,25 @@ def _check_business(actor, business):
         raise PermissionDenied(_("You can only ask for help for your own business."))
 
 
-def mentorship_request(*, actor, mentor, message="", business=None):
-    mentor = MentorProfile.objects.get(pk=mentor.pk)  # paused since the page was shown?
+def _require_room(mentor):
+    """Checked under the lock on the mentor's row, so a request cannot slip in after the
+    acceptance that filled the mentor (or the pause) has withdrawn the open ones."""
     if not mentor.is_published or mentor.is_paused:
         raise ValidationError(_("This mentor is not taking new mentees right now."))
-    if mentor.user_id == actor.pk:
-        raise ValidationError(_("You cannot be your own mentee."))
     if mentor.mentorships.filter(status=M.ACTIVE).count() >= mentor.capacity:
         raise ValidationError(_("This mentor has no room for new mentees right now."))
+
+
+def mentorship_request(*, actor, mentor, message="", business=None):
+    if mentor.user_id == actor.pk:
+        raise ValidationError(_("You cannot be your own mentee."))
+    if len(message) > 2000:
+        raise ValidationError(_("A message is at most 2,000 characters."))
     _check_business(actor, business)
     try:
         with transaction.atomic():
+            mentor = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+            _require_room(mentor)
             mentorship = Mentorship.objects.create(
                 mentor=mentor, entrepreneur=actor, business=business, message=message.strip()
             )
@@ -272,6 +302,17 @@ def mentorship_propose(*, actor, mentor, business, score=None, reasons=()):
         raise ValidationError(_("This business has no owner to mentor."))
     try:
         with transaction.atomic():
+            mentor = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+            _require_room(mentor)
+            # Proposals waiting for the mentor hold their places too.
+            taken = mentor.mentorships.filter(
+                Q(status=M.ACTIVE) | Q(status=M.REQUESTED, origin=Mentorship.Origin.COHORT)
+            ).count()
+            if taken >= mentor.capacity:
+                raise ValidationError(
+                    _("%(mentor)s has no free place left for another proposal.")
+                    % {"mentor": mentor.user.display_name}
+                )
             mentorship = Mentorship.objects.create(
                 mentor=mentor,
                 entrepreneur=owner.user,
@@ -464,8 +505,11 @@ def mentor_free_slots(mentor, *, length, first_day, last_day, now=None, ignoring
         timezone.datetime.combine(first_day, timezone.datetime.min.time()), zone
     )
     window_end = window_start + timedelta(days=(last_day - first_day).days + 1)
+    # Held and missed sessions of the day count toward its maximum too.
     booked = mentor.bookings.filter(
-        status=B.BOOKED, starts_at__lt=window_end, blocked_until__gt=window_start
+        status__in=[B.BOOKED, B.HELD, B.NO_SHOW],
+        starts_at__lt=window_end,
+        blocked_until__gt=window_start,
     )
     if ignoring is not None:
         booked = booked.exclude(pk=ignoring.pk)
@@ -489,6 +533,10 @@ def _slot_taken():
 
 
 def _check_slot(mentor, starts_at, length, ignoring=None):
+    now = timezone.now()
+    # Compared in UTC before any local-date arithmetic, which a year-9999 time would overflow.
+    if not now <= starts_at <= now + timedelta(days=mentor.booking_horizon_days + 1):
+        raise ValidationError(_("This time is not offered. Choose one from the list."))
     local_day = starts_at.astimezone(mentor.zone).date()
     free = mentor_free_slots(
         mentor, length=length, first_day=local_day, last_day=local_day, ignoring=ignoring
@@ -509,6 +557,8 @@ def booking_create(
     mentor = mentorship.mentor
     if length not in mentor.lengths:
         raise ValidationError(_("This mentor does not offer sessions of that length."))
+    if len(place) > 300 or len(agenda) > 2000:
+        raise ValidationError(_("The place is at most 300 characters, the agenda 2,000."))
     if format not in (mentor.formats or Format.values):
         raise ValidationError(_("This mentor does not meet in that format."), code="format")
     try:
@@ -534,7 +584,7 @@ def booking_create(
                 # The invitation itself tells of a session less than a day away.
                 reminded_day_before_at=now if starts_at - now <= timedelta(days=1) else None,
             )
-            _log(mentorship, K.BOOKED, actor, f"{starts_at:%Y-%m-%dT%H:%MZ}")
+            _log(mentorship, K.BOOKED, actor, session_at=starts_at)
             _send_invitation(booking)
             return booking
     except IntegrityError:
@@ -564,7 +614,7 @@ def _cancel(booking, actor, reason):
     booking.save(
         update_fields=["status", "cancelled_by", "cancel_reason", "cancelled_at", "sequence"]
     )
-    _log(booking.mentorship, K.CANCELLED, actor, reason)
+    _log(booking.mentorship, K.CANCELLED, actor, reason, session_at=booking.starts_at)
     _send_invitation(booking)
 
 
@@ -621,12 +671,7 @@ def booking_reschedule(*, actor, booking, starts_at, reason, length=None):
             booking.reminded_day_before_at = now if starts_at - now <= timedelta(days=1) else None
             booking.reminded_hour_before_at = None
             booking.save()
-            _log(
-                booking.mentorship,
-                K.RESCHEDULED,
-                actor,
-                f"{starts_at:%Y-%m-%dT%H:%MZ} — {reason.strip()}",
-            )
+            _log(booking.mentorship, K.RESCHEDULED, actor, reason.strip(), session_at=starts_at)
             _send_invitation(booking)
             return booking
     except IntegrityError:
@@ -649,6 +694,11 @@ def booking_record(*, actor, booking, outcome, no_show_party=""):
             booking.status = B.HELD
             kind = K.HELD
         elif outcome == B.NO_SHOW:
+            if timezone.now() < booking.starts_at + NO_SHOW_GRACE:
+                raise ValidationError(
+                    _("Wait %(minutes)s minutes after the start before saying nobody came.")
+                    % {"minutes": int(NO_SHOW_GRACE.total_seconds() // 60)}
+                )
             # Each side can only say that the *other* one missed it.
             expected = Booking.Party.ENTREPRENEUR if is_mentor else Booking.Party.MENTOR
             if no_show_party and no_show_party != expected:
@@ -660,7 +710,13 @@ def booking_record(*, actor, booking, outcome, no_show_party=""):
             raise ValidationError(_("Choose held or missed."))
         booking.recorded_at = timezone.now()
         booking.save(update_fields=["status", "no_show_party", "recorded_at"])
-        _log(booking.mentorship, kind, actor, booking.get_no_show_party_display() or "")
+        _log(
+            booking.mentorship,
+            kind,
+            actor,
+            booking.get_no_show_party_display() or "",
+            session_at=booking.starts_at,
+        )
     return booking
 
 
@@ -734,14 +790,13 @@ def reminders_send_due(*, now=None):
 
 def calendar_feed_token(*, actor, renew=False):
     """The actor's private feed token; `renew` revokes the old address."""
-    with transaction.atomic():
-        feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
-        if feed is None:
-            feed = CalendarFeed.objects.create(user=actor, token=CalendarFeed.new_token())
-        elif renew:
-            feed.token = CalendarFeed.new_token()
-            feed.created_at = timezone.now()
-            feed.save(update_fields=["token", "created_at"])
+    feed, created = CalendarFeed.objects.get_or_create(
+        user=actor, defaults={"token": CalendarFeed.new_token()}
+    )
+    if renew and not created:
+        feed.token = CalendarFeed.new_token()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
     return feed.token
 
 

@@ -43,9 +43,11 @@ def _windows_of(day, rules):
 def free_slots(rules, *, length, first_day, last_day, now, booked):
     """Start instants (UTC) of the free sessions of `length` between two local dates.
 
-    `booked` holds the (starts_at, blocked_until) intervals already taken; a slot is free when
-    its session plus the mentor's break overlaps none of them. Slots start back to back (session
-    then break) from the start of each window, and end within it.
+    `booked` holds the (starts_at, blocked_until) intervals already taken (held and missed
+    sessions too: they count toward the daily maximum); a slot is free when its session plus
+    the mentor's break overlaps none of them, on a day that has not reached the maximum.
+    Slots start back to back (session then break) from the start of each window, and end
+    within it.
     """
     booked = sorted(booked)
     earliest = now + rules.minimum_notice
@@ -54,7 +56,10 @@ def free_slots(rules, *, length, first_day, last_day, now, booked):
     day = first_day
     while day <= last_day:
         taken_today = sum(1 for start, _end in booked if start.astimezone(rules.zone).date() == day)
-        free_today = max(rules.daily_maximum - taken_today, 0)
+        if taken_today >= rules.daily_maximum:
+            # The maximum caps the sessions of a day; below it every free slot is offered.
+            day += timedelta(days=1)
+            continue
         day_slots = []
         for window_start, window_end in _windows_of(day, rules):
             start = _local(day, window_start, rules.zone)
@@ -67,7 +72,7 @@ def free_slots(rules, *, length, first_day, last_day, now, booked):
                 if earliest <= start <= latest and not overlaps:
                     day_slots.append(start)
                 start = start + length + rules.buffer
-        slots.extend(day_slots[:free_today] if free_today else [])
+        slots.extend(day_slots)
         day += timedelta(days=1)
     return slots
 

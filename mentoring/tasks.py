@@ -5,6 +5,7 @@ gets no reminder, a request answered meanwhile gets no stale e-mail.
 """
 
 from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from accounts.emails import absolute_url, reverse_in, send_templated_email, send_to_user
@@ -91,11 +92,12 @@ def send_invitation(*, booking_id):
     booking = _booking(booking_id)
     if booking is None:
         return
-    ics, method = calendar.invitation(booking)
-    template = (
-        "mentoring/email/session_cancelled" if method == "CANCEL" else "mentoring/email/session"
-    )
     for person in _people(booking.mentorship, "both"):
+        with translation.override(person.preferred_language):
+            ics, method = calendar.invitation(booking)
+        template = (
+            "mentoring/email/session_cancelled" if method == "CANCEL" else "mentoring/email/session"
+        )
         send_to_user(
             person,
             template,

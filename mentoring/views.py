@@ -5,7 +5,7 @@ Every page that takes an id looks it up among the user's own mentorships or sess
 another person's id is a 404, never their data.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +41,7 @@ from mentoring.models import BookingStatus, CalendarFeed, Goal, MentorProfile, M
 from mentoring.reasons import describe
 
 BOOKING_DAYS = 7
+MAX_DAYS_AHEAD = 400  # beyond any mentor's booking horizon; keeps date arithmetic in range
 
 
 def mentor_list(request):
@@ -233,7 +234,7 @@ def _first_day(request):
         first = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
         return today
-    return max(first, today)
+    return min(max(first, today), today + timedelta(days=MAX_DAYS_AHEAD))
 
 
 def _week(request, mentor, length, ignoring=None):
@@ -308,8 +309,6 @@ def _by_day(slots):
     days = {}
     zone = timezone.get_current_timezone()
     for value, label in slot_choices(slots):
-        from datetime import datetime
-
         day = datetime.fromisoformat(value).astimezone(zone).date()
         days.setdefault(day, []).append((value, label.rsplit(",", 1)[-1].strip()))
     return list(days.items())
@@ -434,6 +433,7 @@ def calendar_feed(request, token):
         ics = calendar.feed(queries.feed_bookings(feed.user), name="Tremplin")
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
@@ -465,7 +465,7 @@ def profile_edit(request):
     return render(request, "mentoring/profile_form.html", {"form": form, "profile": profile})
 
 
-PROFILE_ACTIONS = {"submit", "pause", "resume", "feed"}
+PROFILE_ACTIONS = {"submit", "pause", "resume"}
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -102,7 +103,7 @@ def _cohort(filters):
     businesses = list(queries.cohort_businesses(filters))
     mentors = list(queries.candidate_mentors())
     business_facts = [queries.business_facts(b) for b in businesses]
-    mentor_facts = [queries.mentor_facts(m) for m in mentors]
+    mentor_facts = [queries.mentor_facts(m, counting_proposals=True) for m in mentors]
     result = assign(business_facts, mentor_facts, settings.MENTORING_MATCH_WEIGHTS)
     return businesses, mentors, business_facts, mentor_facts, result
 
@@ -169,7 +170,7 @@ def _apply(request, businesses, b_facts, facts_by_mentor, mentor_by_id, weights)
     choices = {}
     for business in businesses:
         value = request.POST.get(f"mentor-{business.pk}", "")
-        if value.isdigit() and int(value) in facts_by_mentor:
+        if value.isdecimal() and int(value) in facts_by_mentor:
             choices[business.pk] = int(value)
     facts_by_business = {f.id: f for f in b_facts}
     by_id = {b.pk: b for b in businesses}
@@ -205,21 +206,29 @@ def _apply(request, businesses, b_facts, facts_by_mentor, mentor_by_id, weights)
             messages.error(request, problem)
         return None
     made = 0
-    for business_id, mentor_id in choices.items():
-        match = matches[business_id]
-        try:
-            proposed = services.mentorship_propose(
-                actor=request.user,
-                mentor=mentor_by_id[mentor_id],
-                business=by_id[business_id],
-                score=round(match.score, 1),
-                reasons=[[r.kind, list(r.values)] for r in match.reasons],
-            )
-        except (PermissionDenied, ValidationError) as error:
-            messages.error(request, f"{by_id[business_id].name}: {error_text(error)}")
-            continue
-        made += proposed is not None
+    try:
+        # All or nothing: a refused pair undoes the ones proposed before it.
+        with transaction.atomic():
+            for business_id, mentor_id in choices.items():
+                business = by_id[business_id]
+                made += _propose(request, business, mentor_by_id[mentor_id], matches[business_id])
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, f"{business.name}: {error_text(error)}")
+        return None
     return made
+
+
+def _propose(request, business, mentor, match):
+    return (
+        services.mentorship_propose(
+            actor=request.user,
+            mentor=mentor,
+            business=business,
+            score=round(match.score, 1),
+            reasons=[[r.kind, list(r.values)] for r in match.reasons],
+        )
+        is not None
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -91,3 +91,10 @@ def test_offers_of_published_businesses_only(client, catalogue, owner):
     services.offer_save(actor=owner, business=hidden, title="Invisible")
     titles = [o["title"] for o in client.get("/api/v1/marketplace/offers").json()["items"]]
     assert titles == ["Plateau"]
+
+
+@pytest.mark.django_db
+def test_a_page_number_out_of_range_is_refused_not_a_server_error(client):
+    for path in ("businesses", "offers", "opportunities", "institutions"):
+        response = client.get(f"/api/v1/marketplace/{path}", {"page": "99999999999999999999"})
+        assert response.status_code == 422, path

@@ -124,3 +124,39 @@ def test_the_schema_lists_the_mentoring_routes(client):
         f"{API}/my/suggestions",
     ):
         assert path in paths
+
+
+def test_bad_input_is_a_clear_4xx_never_a_500(client, mentorship):
+    assert client.get(f"{API}/mentors", {"page": "99999999999999999999"}).status_code == 422
+    far = client.get(
+        f"{API}/mentors/{mentorship.mentor_id}/slots",
+        {"start": "9999-12-30", "end": "9999-12-31"},
+    )
+    assert far.status_code == 200 and far.json()["slots"] == []
+    client.force_login(mentorship.entrepreneur)
+    slot = slot_in(mentorship.mentor, days=3)
+    too_long = post(
+        client,
+        f"{API}/my/bookings",
+        {
+            "mentorship_id": mentorship.pk,
+            "starts_at": slot.isoformat(),
+            "length": 30,
+            "place": "x" * 301,
+        },
+    )
+    assert too_long.status_code == 422
+    year_9999 = post(
+        client,
+        f"{API}/my/bookings",
+        {"mentorship_id": mentorship.pk, "starts_at": "9999-12-31T23:30:00-05:00", "length": 30},
+    )
+    assert year_9999.status_code == 400 and year_9999.json()["message"]
+    naive = post(
+        client,
+        f"{API}/my/bookings",
+        {"mentorship_id": mentorship.pk, "starts_at": "2026-12-30T10:00:00", "length": 30},
+    )
+    assert naive.status_code == 400
+    assert client.get(f"{API}/my/bookings", {"page": "0"}).status_code == 422
+    assert not Booking.objects.exists()

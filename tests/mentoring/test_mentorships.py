@@ -173,3 +173,40 @@ def test_a_mentor_profile_is_public_only_after_staff_publish_it(
         services.mentor_profile_review(actor=manager, mentor=profile, publish=True)
     assert MentorProfile.objects.published().filter(pk=profile.pk).exists()
     assert mail.outbox[0].to == [user.email]
+
+
+def test_lowering_capacity_to_the_current_load_withdraws_the_open_requests(
+    django_capture_on_commit_callbacks,
+):
+    mentor = make_mentor(capacity=3)
+    active_mentorship(mentor)
+    waiting = services.mentorship_request(actor=factories.UserFactory(), mentor=mentor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mentor_profile_save(actor=mentor.user, capacity=1)
+    waiting.refresh_from_db()
+    assert waiting.status == "withdrawn"
+    assert mail.outbox[0].to == [waiting.entrepreneur.email]
+
+
+@pytest.mark.parametrize("closed", ["expired", "declined", "withdrawn"])
+def test_a_closed_request_can_be_neither_accepted_nor_declined(mentor, stranger, closed):
+    mentorship = services.mentorship_request(actor=stranger, mentor=mentor)
+    Mentorship.objects.filter(pk=mentorship.pk).update(status=closed)
+    with pytest.raises(ValidationError):
+        services.mentorship_accept(actor=mentor.user, mentorship=mentorship)
+    with pytest.raises(ValidationError):
+        services.mentorship_decline(actor=mentor.user, mentorship=mentorship, reason="Non")
+    mentorship.refresh_from_db()
+    assert mentorship.status == closed
+
+
+def test_proposals_hold_places_so_a_second_cohort_run_cannot_overfill_a_mentor():
+    manager = factories.UserFactory(roles=[roles.PROGRAMME_MANAGER])
+    mentor = make_mentor(capacity=1)
+    first = factories.business(factories.UserFactory())
+    second = factories.business(factories.UserFactory())
+    services.mentorship_propose(actor=manager, mentor=mentor, business=first)
+    with pytest.raises(ValidationError):
+        services.mentorship_propose(actor=manager, mentor=mentor, business=second)
+    assert Mentorship.objects.filter(mentor=mentor).count() == 1

@@ -291,3 +291,38 @@ def test_the_invitation_file_marks_a_cancelled_session(mentorship):
     ics, method = calendar.invitation(booking)
     assert method == "CANCEL"
     assert str(event_of(Calendar.from_ical(ics))["STATUS"]) == "CANCELLED"
+
+
+def test_a_no_show_is_recorded_only_after_fifteen_minutes(mentorship):
+    booking = book(mentorship)
+    start = timezone.now() - timedelta(minutes=5)
+    Booking.objects.filter(pk=booking.pk).update(
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        blocked_until=start + timedelta(minutes=45),
+    )
+    with pytest.raises(ValidationError):
+        services.booking_record(actor=mentorship.entrepreneur, booking=booking, outcome="no-show")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+    # The mentor may still record it as held meanwhile.
+    services.booking_record(actor=mentorship.mentor.user, booking=booking, outcome="held")
+
+
+def test_times_outside_any_horizon_are_refused_cleanly(mentorship):
+    from datetime import datetime
+
+    for when in (
+        datetime.fromisoformat("9999-12-31T23:30:00-05:00"),
+        timezone.now() - timedelta(days=2),
+    ):
+        with pytest.raises(ValidationError):
+            services.booking_create(
+                actor=mentorship.entrepreneur, mentorship=mentorship, starts_at=when, length=30
+            )
+    assert not Booking.objects.exists()
+
+
+def test_the_feed_is_not_indexed(mentorship, client):
+    token = services.calendar_feed_token(actor=mentorship.entrepreneur)
+    assert client.get(f"/calendar/{token}.ics")["X-Robots-Tag"] == "noindex"

@@ -77,9 +77,14 @@ def test_notice_horizon_daily_maximum_days_off_and_extra_windows():
     ten = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
     assert len(slots(rules(minimum_notice=timedelta(hours=1)), monday, now=ten)) == 1
     assert slots(rules(horizon=timedelta(days=1)), monday, now=ten - timedelta(days=3)) == []
-    assert len(slots(rules(daily_maximum=2), monday)) == 2
-    booked = [(ten, ten + timedelta(minutes=45))]
-    assert len(slots(rules(daily_maximum=2), monday, booked=booked)) == 1
+    # The maximum caps the day's sessions, not the slots offered: every free one is offered
+    # until the day is full.
+    every = slots(rules(), monday)
+    assert len(every) > 2 and slots(rules(daily_maximum=2), monday) == every
+    booked = [(every[0], every[0] + timedelta(minutes=45))]
+    assert slots(rules(daily_maximum=2), monday, booked=booked) == every[1:]
+    booked.append((every[-1], every[-1] + timedelta(minutes=45)))
+    assert slots(rules(daily_maximum=2), monday, booked=booked) == []
     assert slots(rules(days_off=frozenset({monday})), monday) == []
     tuesday = monday + timedelta(days=1)
     extra = rules(extra_windows=((tuesday, time(15), time(16)),))

@@ -37,9 +37,16 @@ def test_the_directory_filters_by_language_and_free_room(client):
 
 
 def test_a_mentor_page_shows_sessions_held_never_ratings_and_hides_unpublished(client, mentor):
+    mentorship = active_mentorship(mentor)
+    booking = _held(book(mentorship))
+    services.session_rate(
+        actor=mentorship.entrepreneur, booking=booking, score=1, comment="Jamais préparé"
+    )
     page = client.get(url("mentor_detail", mentor_id=mentor.pk))
-    assert page.status_code == 200 and mentor.user.display_name in page.content.decode()
-    assert "rating" not in page.content.decode().lower()
+    html = page.content.decode()
+    assert page.status_code == 200 and mentor.user.display_name in html
+    assert page.context["mentor"].held == 1
+    assert "Jamais préparé" not in html and "1/5" not in html
     hidden = make_mentor(is_published=False)
     assert client.get(url("mentor_detail", mentor_id=hidden.pk)).status_code == 404
 
@@ -110,6 +117,7 @@ def test_every_page_with_an_id_refuses_another_persons(client, mentorship):
     booking = book(mentorship)
     goal = services.goal_add(actor=mentorship.entrepreneur, mentorship=mentorship, title="Compta")
     services.session_note_add(actor=mentorship.mentor.user, booking=booking, text="Secret")
+    pending = services.mentorship_request(actor=factories.UserFactory(), mentor=mentorship.mentor)
     routes = [
         ("get", url("mentorship_detail", mentorship_id=mentorship.pk), {}),
         (
@@ -133,6 +141,19 @@ def test_every_page_with_an_id_refuses_another_persons(client, mentorship):
         ("get", url("booking_ics", booking_id=booking.pk), {}),
         ("post", url("booking_action", booking_id=booking.pk, action="cancel"), {"reason": "x"}),
         ("post", url("booking_action", booking_id=booking.pk, action="note"), {"text": "x"}),
+        (
+            "post",
+            url("booking_action", booking_id=booking.pk, action="reschedule"),
+            {"slot": slot_in(mentorship.mentor, 5).isoformat(), "reason": "x"},
+        ),
+        ("post", url("mentorship_action", mentorship_id=pending.pk, action="accept"), {}),
+        (
+            "post",
+            url("mentorship_action", mentorship_id=pending.pk, action="decline"),
+            {"reason": "x"},
+        ),
+        ("post", url("mentorship_action", mentorship_id=pending.pk, action="withdraw"), {}),
+        ("get", url("mentorship_detail", mentorship_id=pending.pk), {}),
         ("post", url("booking_action", booking_id=booking.pk, action="rate"), {"score": 1}),
         (
             "post",
@@ -155,7 +176,9 @@ def test_every_page_with_an_id_refuses_another_persons(client, mentorship):
     mentorship.refresh_from_db()
     booking.refresh_from_db()
     goal.refresh_from_db()
+    pending.refresh_from_db()
     assert mentorship.status == "active" and booking.status == "booked"
+    assert pending.status == "requested" and booking.sequence == 0
     assert goal.progress == 0 and Goal.objects.count() == 1
     assert list(booking.notes.values_list("text", flat=True)) == ["Secret"]
     assert Booking.objects.count() == 1
@@ -175,11 +198,33 @@ def test_a_goal_of_another_mentorship_is_not_reachable_through_ones_own(client, 
 
 
 def test_the_pair_reads_the_notes_and_the_mentor_the_rating(client, mentorship):
-    booking = book(mentorship)
+    booking = _held(book(mentorship))
     services.session_note_add(actor=mentorship.entrepreneur, booking=booking, text="Note à deux")
+    services.session_rate(
+        actor=mentorship.entrepreneur, booking=booking, score=4, comment="Très utile"
+    )
     for user in (mentorship.entrepreneur, mentorship.mentor.user):
         client.force_login(user)
-        assert "Note à deux" in client.get(booking.get_absolute_url()).content.decode()
+        html = client.get(booking.get_absolute_url()).content.decode()
+        assert "Note à deux" in html
+    assert "4/5" in html and "Très utile" in html  # the mentor's view
+
+
+def _held(booking):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(hours=3)
+    Booking.objects.filter(pk=booking.pk).update(
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        blocked_until=start + timedelta(minutes=45),
+    )
+    booking.refresh_from_db()
+    services.booking_record(actor=booking.mentor.user, booking=booking, outcome="held")
+    booking.refresh_from_db()
+    return booking
 
 
 def test_cancel_inside_the_cut_off_tells_the_entrepreneur_why(client, mentorship):
@@ -263,3 +308,42 @@ def test_the_calendar_page_renews_the_address(client, stranger):
     second = client.get(url("calendar_settings")).context["feed_url"]
     assert first != second
     assert client.get(first.replace("http://testserver", "")).status_code == 404
+
+
+def test_the_booking_page_shows_times_in_the_viewers_zone(client):
+    paris = make_mentor(time_zone="Europe/Paris")
+    dakar = factories.UserFactory(roles=[roles.ENTREPRENEUR], time_zone="Africa/Dakar")
+    mentorship = active_mentorship(paris, dakar)
+    client.force_login(dakar)
+    page = client.get(url("book", mentorship_id=mentorship.pk))
+    first_day, first_slots = page.context["slots"][0]
+    # Paris is one hour ahead of Dakar in winter and two in summer: 10:00 there is 09:00 or
+    # 08:00 here, never 10:00.
+    assert first_slots[0][1] in ("09:00", "08:00")
+    assert "Africa/Dakar" in page.content.decode()
+
+
+def test_dates_far_away_or_malformed_never_fail(client, mentorship):
+    client.force_login(mentorship.entrepreneur)
+    for value in ("9999-12-31", "0001-01-01", "demain", ""):
+        assert (
+            client.get(url("book", mentorship_id=mentorship.pk), {"from": value}).status_code == 200
+        )
+    booking = book(mentorship)
+    assert client.get(booking.get_absolute_url(), {"from": "9999-12-31"}).status_code == 200
+    response = client.post(
+        url("book", mentorship_id=mentorship.pk),
+        {"slot": "9999-12-31T23:30:00-05:00", "length": 30, "format": "video"},
+    )
+    assert response.status_code == 200 and Booking.objects.count() == 1
+
+
+def test_overlapping_availability_windows_are_refused(client):
+    mentor = make_mentor()
+    client.force_login(mentor.user)
+    page = client.post(
+        url("availability_edit"),
+        {"d1_0_from": "09:00", "d1_0_to": "12:00", "d1_1_from": "11:00", "d1_1_to": "13:00"},
+    )
+    assert page.status_code == 200 and page.context["form"].non_field_errors()
+    assert mentor.windows.count() == 7  # unchanged
