@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cms",
     "marketplace",
     "mentoring",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -175,6 +176,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Indices are "<prefix>-<type>" aliases: two sites can share one Elasticsearch cluster.
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "tremplin")
 
 TASKS = {
     "default": {
@@ -343,7 +346,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Periodic commands, run every minute by `manage.py run_scheduler` (make run, compose).
-SCHEDULED_COMMANDS = ["publish_scheduled", "expire_mentorship_requests", "send_session_reminders"]
+SCHEDULED_COMMANDS = [
+    "publish_scheduled",
+    "expire_mentorship_requests",
+    "send_session_reminders",
+    ["search_index", "--retry"],
+]
 
 # --- Mentoring ------------------------------------------------------------------------------
 

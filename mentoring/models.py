@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.signals import NotifyingQuerySet
+
 
 class Format(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
@@ -17,7 +19,7 @@ class Format(models.TextChoices):
     PHONE = "phone", _("Phone")
 
 
-class MentorProfileQuerySet(models.QuerySet):
+class MentorProfileQuerySet(NotifyingQuerySet):
     def published(self):
         return self.filter(is_published=True, user__is_active=True)
 

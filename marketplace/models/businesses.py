@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from config.signals import NotifyingQuerySet
 from marketplace.geography import CITY_CHOICES, REGIONS
 from marketplace.images import validate_uploaded_image
 
@@ -84,7 +85,7 @@ class BusinessStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
-class BusinessQuerySet(models.QuerySet):
+class BusinessQuerySet(NotifyingQuerySet):
     def published(self):
         return self.filter(status=BusinessStatus.PUBLISHED)
 
@@ -299,6 +300,9 @@ class Offer(models.Model):
         _("photo"), upload_to="businesses/offers/", blank=True, validators=[validate_uploaded_image]
     )
     position = models.PositiveIntegerField(default=0)
+
+    # Bulk changes tell the search index (config.signals).
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("offer")

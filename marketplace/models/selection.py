@@ -13,6 +13,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
+from config.signals import NotifyingQuerySet
 from marketplace.geography import REGIONS
 from marketplace.images import validate_uploaded_image
 from marketplace.models.businesses import AuditEvent
@@ -52,6 +53,9 @@ class Institution(ClusterableModel):
         FieldRowPanel([FieldPanel("time_zone"), FieldPanel("is_public")]),
         InlinePanel("staff", heading=_("Staff who act for it"), label=_("Staff member")),
     ]
+
+    # Bulk changes tell the search index (config.signals).
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("institution")
@@ -136,6 +140,9 @@ class Opportunity(ClusterableModel):
         InlinePanel("criteria", heading=_("Scoring rubric"), label=_("Criterion")),
         FieldPanel("is_published"),
     ]
+
+    # Bulk changes tell the search index (config.signals).
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("opportunity")

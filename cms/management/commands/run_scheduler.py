@@ -19,9 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **options):
         while True:
-            for name in settings.SCHEDULED_COMMANDS:
+            for command in settings.SCHEDULED_COMMANDS:
+                name, *arguments = [command] if isinstance(command, str) else command
                 try:
-                    call_command(name, stdout=self.stdout, stderr=self.stderr)
+                    call_command(name, *arguments, stdout=self.stdout, stderr=self.stderr)
                 except Exception as error:  # noqa: BLE001 - one failing command must not stop the others
                     self.stderr.write(f"{name} failed: {error!r}")
             close_old_connections()
