@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("", include("marketplace.urls")),
     path("", include("mentoring.urls")),
+    path("", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
