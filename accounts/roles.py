@@ -65,6 +65,8 @@ ROLE_PERMISSIONS = {
         "mentoring.view_mentorprofile",
         "mentoring.change_mentorprofile",
         "mentoring.view_mentorship",
+        "messaging.view_report",
+        "messaging.change_report",
     ],
 }
 

@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from marketplace.api import router as marketplace_router
 from mentoring.api import router as mentoring_router
+from messaging.api import router as messaging_router
 from search.api import router as search_router
 
 api = NinjaAPI(title="Tremplin API", version="1", urls_namespace="api")
@@ -46,3 +47,4 @@ def health(request):
 api.add_router("/marketplace/", marketplace_router)
 api.add_router("/mentoring/", mentoring_router)
 api.add_router("/search", search_router)
+api.add_router("/messaging/", messaging_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "marketplace",
     "mentoring",
     "search",
+    "messaging",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_meta",
+                "messaging.context_processors.unread",
             ],
         },
     },
@@ -351,7 +353,13 @@ SCHEDULED_COMMANDS = [
     "expire_mentorship_requests",
     "send_session_reminders",
     ["search_index", "--retry"],
+    "send_message_digests",
 ]
+
+# --- Messaging ------------------------------------------------------------------------------
+
+# Someone who has not read a message this many minutes after it came gets one e-mail digest.
+MESSAGING_DIGEST_MINUTES = int(os.environ.get("MESSAGING_DIGEST_MINUTES", "30"))
 
 # --- Mentoring ------------------------------------------------------------------------------
 

@@ -5,6 +5,9 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 
+# Channels closes stale database connections around each event: allowed, though unused here.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.asyncio
 async def test_health_websocket_round_trips_through_the_channel_layer():

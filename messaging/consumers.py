@@ -1,0 +1,187 @@
+"""One WebSocket per signed-in user (/ws/chat/): every conversation's events arrive on it.
+
+Client → server frames: {"action": "send", "conversation", "text", "client_key"},
+{"action": "resume", "after": last event id}, {"action": "read", "conversation", "up_to"},
+{"action": "typing", "conversation", "state": "start"|"stop"}, {"action": "edit", "message",
+"text"}, {"action": "delete", "message"}.
+
+Server → client events carry "type" and "id": message.new, message.edited, message.deleted,
+read (stored: their id is the resume point), typing, presence, unread (not stored: id null),
+and "ack" / "error" answers to the client's own frames. A refused frame gets an error event;
+the socket stays open.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from messaging import services
+from messaging.models import Conversation, Participant
+
+TYPING_SECONDS = 6  # a "typing" that is not renewed expires on the other side
+ONLINE_SECONDS = 120
+
+
+def _error(error, **extra):
+    code = getattr(error, "code", None) or (
+        "forbidden" if isinstance(error, PermissionDenied) else "invalid"
+    )
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    return {"type": "error", "id": None, "code": code, "message": text, **extra}
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=4401)
+            return
+        await self.channel_layer.group_add(services.user_group(self.user.pk), self.channel_name)
+        await self.accept()
+        await self._presence("online")
+        await self.send_json({"type": "unread", "id": None, **await self._unread()})
+
+    async def disconnect(self, code):
+        user = getattr(self, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        await self.channel_layer.group_discard(services.user_group(user.pk), self.channel_name)
+        await self._presence("offline")
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            await self.send_json(_error(ValidationError("Expected an object."), code="invalid"))
+            return
+        action = content.get("action")
+        handler = getattr(self, f"do_{action}", None) if isinstance(action, str) else None
+        if handler is None:
+            await self.send_json(_error(ValidationError("Unknown action."), code="unknown_action"))
+            return
+        try:
+            await handler(content)
+        except (ValidationError, PermissionDenied) as error:
+            await self.send_json(_error(error, client_key=content.get("client_key")))
+        except (TypeError, ValueError, Conversation.DoesNotExist):
+            await self.send_json(_error(ValidationError("Bad frame."), code="invalid"))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    async def do_send(self, content):
+        message, created = await database_sync_to_async(self._send)(content)
+        await self.send_json(
+            {
+                "type": "ack",
+                "id": None,
+                "client_key": message.client_key,
+                "message": message.pk,
+                "duplicate": not created,
+            }
+        )
+
+    def _send(self, content):
+        conversation = self._conversation(content.get("conversation"))
+        return services.message_send(
+            actor=self.user,
+            conversation=conversation,
+            text=str(content.get("text", "")),
+            client_key=str(content.get("client_key", "")),
+        )
+
+    async def do_resume(self, content):
+        events = await database_sync_to_async(services.events_after)(
+            self.user, content.get("after")
+        )
+        for event in events:
+            await self.send_json(event)
+        await self.send_json({"type": "resumed", "id": None, "count": len(events)})
+
+    async def do_read(self, content):
+        def read():
+            services.mark_read(
+                actor=self.user,
+                conversation=self._conversation(content.get("conversation")),
+                up_to=content.get("up_to"),
+            )
+
+        await database_sync_to_async(read)()
+
+    async def do_typing(self, content):
+        state = "start" if content.get("state") == "start" else "stop"
+
+        def typing():
+            conversation = self._conversation(content.get("conversation"))
+            services.push_ephemeral(
+                conversation.pk,
+                {
+                    "type": "typing",
+                    "conversation": conversation.pk,
+                    "user": self.user.pk,
+                    "name": self.user.display_name,
+                    "state": state,
+                    "expires_in": TYPING_SECONDS,
+                },
+                exclude=self.user.pk,
+            )
+
+        await database_sync_to_async(typing)()
+
+    async def do_edit(self, content):
+        await database_sync_to_async(services.message_edit)(
+            actor=self.user,
+            message_id=int(content.get("message")),
+            text=str(content.get("text", "")),
+        )
+
+    async def do_delete(self, content):
+        await database_sync_to_async(services.message_delete)(
+            actor=self.user, message_id=int(content.get("message"))
+        )
+
+    # --- from the channel layer ------------------------------------------------------------
+
+    async def chat_event(self, event):
+        await self.send_json(event["event"])
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _conversation(self, conversation_id):
+        """A conversation the user sits in; anyone else's id is refused like a missing one."""
+        seat = (
+            Participant.objects.select_related("conversation")
+            .filter(user=self.user, conversation_id=int(conversation_id))
+            .first()
+        )
+        if seat is None:
+            raise PermissionDenied("You are not in this conversation.")
+        return seat.conversation
+
+    @database_sync_to_async
+    def _unread(self):
+        return services.unread_counts_for(self.user.pk)
+
+    @database_sync_to_async
+    def _presence(self, state):
+        """Tell the people this user talks with that they came or went (last seen)."""
+        key = f"messaging:online:{self.user.pk}"
+        if state == "online":
+            cache.set(key, timezone.now().isoformat(), ONLINE_SECONDS)
+        else:
+            cache.delete(key)
+        partners = (
+            Participant.objects.filter(conversation__participants__user=self.user)
+            .exclude(user=self.user)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        services._push(
+            list(partners),
+            {
+                "type": "presence",
+                "id": None,
+                "user": self.user.pk,
+                "state": state,
+                "last_seen": timezone.now().isoformat(),
+            },
+        )

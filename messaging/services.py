@@ -1,0 +1,415 @@
+"""Every change in messaging: starting a conversation, sending, editing, deleting, reading,
+blocking, reporting. Permission checks inside, one transaction each; the Event row is
+written in the same transaction as the change, and pushed to the participants' channel
+groups once it commits (a push may be dropped: clients resume from the Event table).
+
+Locks: sending locks the conversation row, so events get ids in the order of the changes
+they describe, and two retries of one client key cannot both insert.
+"""
+
+import logging
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from messaging.models import MAX_LENGTH, Block, Conversation, Event, Message, Participant, Report
+
+logger = logging.getLogger(__name__)
+EDIT_WINDOW = timedelta(minutes=15)
+RATE_LIMIT = 20  # messages
+RATE_WINDOW = 10  # seconds
+S = Conversation.Subject
+
+
+def user_group(user_id):
+    return f"user-{user_id}"
+
+
+# --- Pushing events -------------------------------------------------------------------------
+
+
+def event_data(event):
+    return {
+        "type": event.kind,
+        "id": event.pk,
+        "conversation": event.conversation_id,
+        **event.payload,
+    }
+
+
+def _push(user_ids, data):
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for user_id in user_ids:
+        try:
+            async_to_sync(layer.group_send)(
+                user_group(user_id), {"type": "chat.event", "event": data}
+            )
+        except Exception:  # noqa: BLE001 - the database is the record; clients resume from it
+            logger.warning("Could not push an event to user %s", user_id, exc_info=True)
+
+
+def _record(conversation, kind, payload):
+    """Write the event now; push it to every participant once the transaction commits."""
+    event = Event.objects.create(conversation=conversation, kind=kind, payload=payload)
+    members = list(conversation.participants.values_list("user_id", flat=True))
+    data = event_data(event)
+
+    def push():
+        _push(members, data)
+        for user_id in members:
+            _push([user_id], {"type": "unread", "id": None, **unread_counts_for(user_id)})
+
+    transaction.on_commit(push)
+    return event
+
+
+def push_ephemeral(conversation_id, data, *, exclude=None):
+    """Typing and presence: not stored, sent to the other participants only."""
+    members = Participant.objects.filter(conversation_id=conversation_id).exclude(user_id=exclude)
+    _push(list(members.values_list("user_id", flat=True)), {"id": None, **data})
+
+
+# --- Who may talk with whom -----------------------------------------------------------------
+
+
+def _seat(actor, conversation):
+    seat = Participant.objects.filter(conversation=conversation, user=actor).first()
+    if seat is None:
+        raise PermissionDenied(_("You are not in this conversation."))
+    return seat
+
+
+def _open(subject, *, actor, members, title, **links):
+    """The conversation of this subject with these people, made if missing."""
+    existing = Conversation.objects.filter(subject=subject, **links)
+    if subject == S.BUSINESS:
+        existing = existing.filter(created_by=actor)
+    conversation = existing.first()
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            subject=subject, title=title[:200], created_by=actor, **links
+        )
+    for user_id in {user.pk for user in members}:
+        Participant.objects.get_or_create(conversation=conversation, user_id=user_id)
+    return conversation
+
+
+def conversation_with_business(*, actor, business):
+    """Anyone signed in may write to a published business: its members answer together."""
+    from marketplace.models import Membership
+
+    if business.status != "published":
+        raise PermissionDenied(_("This business is not published."))
+    members = [m.user for m in Membership.objects.filter(business=business).select_related("user")]
+    if actor.pk in {user.pk for user in members}:
+        raise ValidationError(_("This is your own business."))
+    with transaction.atomic():
+        return _open(
+            S.BUSINESS,
+            actor=actor,
+            members=[actor, *members],
+            title=business.name,
+            business=business,
+        )
+
+
+def conversation_for_mentorship(*, actor, mentorship):
+    """The mentor and the mentee (and the business's team) once the mentorship has started."""
+    from marketplace.models import Membership
+    from mentoring.models import MentorshipStatus
+
+    if not mentorship.is_party(actor):
+        raise PermissionDenied(_("This mentorship is not yours."))
+    if mentorship.status not in (MentorshipStatus.ACTIVE, MentorshipStatus.COMPLETED):
+        raise PermissionDenied(_("You can write to each other once the mentorship has started."))
+    members = [mentorship.entrepreneur, mentorship.mentor.user]
+    if mentorship.business_id:
+        members += [m.user for m in Membership.objects.filter(business_id=mentorship.business_id)]
+    with transaction.atomic():
+        return _open(
+            S.MENTORSHIP,
+            actor=actor,
+            members=members,
+            title=str(mentorship),
+            mentorship=mentorship,
+        )
+
+
+def conversation_for_application(*, actor, application):
+    """An applicant and the staff of the institution that received the application."""
+    from marketplace.models import InstitutionStaff
+
+    staff = [
+        s.user
+        for s in InstitutionStaff.objects.filter(
+            institution_id=application.opportunity.institution_id
+        ).select_related("user")
+    ]
+    if actor.pk != application.applicant_id and actor.pk not in {u.pk for u in staff}:
+        raise PermissionDenied(_("This application is not yours."))
+    if application.status == "draft":
+        raise PermissionDenied(_("An application is discussed once it has been sent."))
+    with transaction.atomic():
+        return _open(
+            S.APPLICATION,
+            actor=actor,
+            members=[application.applicant, *staff],
+            title=application.opportunity.title,
+            application=application,
+        )
+
+
+# --- Messages -------------------------------------------------------------------------------
+
+
+def _check_rate(actor):
+    key = f"messaging:rate:{actor.pk}:{int(timezone.now().timestamp()) // RATE_WINDOW}"
+    cache.add(key, 0, RATE_WINDOW * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    if count > RATE_LIMIT:
+        raise ValidationError(
+            _("You are sending too fast: wait a few seconds."), code="rate_limited"
+        )
+
+
+def _blocked(actor, conversation):
+    others = conversation.participants.exclude(user=actor).values("user_id")
+    return Block.objects.filter(blocker_id__in=others, blocked=actor).exists()
+
+
+def _message_payload(message):
+    author = message.author
+    return {
+        "message": message.pk,
+        "author": message.author_id,
+        "author_name": author.display_name if author else "",
+        "text": "" if message.is_deleted else message.text,
+        "client_key": message.client_key,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": message.is_deleted,
+    }
+
+
+def message_send(*, actor, conversation, text, client_key):
+    """Store a message once per client key; returns (message, created)."""
+    text = (text or "").strip()
+    client_key = (client_key or "").strip()[:64]
+    if not text:
+        raise ValidationError(_("Write a message."), code="empty")
+    if len(text) > MAX_LENGTH:
+        raise ValidationError(
+            _("A message is at most %(count)s characters.") % {"count": f"{MAX_LENGTH:,}"},
+            code="too_long",
+        )
+    if not client_key:
+        raise ValidationError(_("A message needs a client key."), code="no_key")
+    existing = Message.objects.filter(author=actor, client_key=client_key).first()
+    if existing is not None:
+        if existing.conversation_id != conversation.pk:
+            raise ValidationError(_("This key was used for another message."), code="key_reused")
+        return existing, False
+    _seat(actor, conversation)
+    if _blocked(actor, conversation):
+        raise PermissionDenied(_("You cannot write in this conversation."))
+    _check_rate(actor)
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+            message = Message.objects.create(
+                conversation=conversation, author=actor, text=text, client_key=client_key
+            )
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=message.created_at
+            )
+            Participant.objects.filter(conversation=conversation, user=actor).update(
+                last_read_id=message.pk
+            )
+            _record(conversation, Event.Kind.NEW, _message_payload(message))
+            return message, True
+    except IntegrityError:
+        # The same key arrived twice at once: the other insert won, and it is the message.
+        return Message.objects.get(author=actor, client_key=client_key), False
+
+
+def _own_message(actor, message_id):
+    message = Message.objects.select_related("conversation", "author").filter(pk=message_id).first()
+    if message is None or message.author_id != actor.pk:
+        raise PermissionDenied(_("You can only change your own messages."))
+    if message.is_deleted:
+        raise ValidationError(_("This message was deleted."), code="deleted")
+    return message
+
+
+def message_edit(*, actor, message_id, text):
+    text = (text or "").strip()
+    if not text or len(text) > MAX_LENGTH:
+        raise ValidationError(_("A message has 1 to 4,000 characters."), code="bad_length")
+    with transaction.atomic():
+        message = _own_message(actor, message_id)
+        if timezone.now() - message.created_at > EDIT_WINDOW:
+            raise ValidationError(
+                _("A message can be edited for 15 minutes after it is sent."), code="too_late"
+            )
+        message.text = text
+        message.edited_at = timezone.now()
+        message.save(update_fields=["text", "edited_at"])
+        _record(message.conversation, Event.Kind.EDITED, _message_payload(message))
+    return message
+
+
+def message_delete(*, actor, message_id):
+    """Delete for everyone: the text is gone for all (reports keep their own copy)."""
+    with transaction.atomic():
+        message = _own_message(actor, message_id)
+        message.deleted_at = timezone.now()
+        message.text = ""
+        message.save(update_fields=["deleted_at", "text"])
+        _record(message.conversation, Event.Kind.DELETED, _message_payload(message))
+    return message
+
+
+def mark_read(*, actor, conversation, up_to=None):
+    """The actor has read the conversation up to a message (the last one by default)."""
+    seat = _seat(actor, conversation)
+    last = conversation.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+    up_to = min(int(up_to or last), last)
+    if up_to <= seat.last_read_id:
+        return seat
+    with transaction.atomic():
+        updated = Participant.objects.filter(pk=seat.pk, last_read_id__lt=up_to).update(
+            last_read_id=up_to
+        )
+        if updated:
+            _record(conversation, Event.Kind.READ, {"user": actor.pk, "up_to": up_to})
+    seat.last_read_id = up_to
+    return seat
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def unread_counts_for(user_id):
+    """{"conversations": {"id": unread}, "total": n} — one query."""
+    rows = (
+        Participant.objects.filter(user_id=user_id)
+        .annotate(
+            unread=Count(
+                "conversation__messages",
+                filter=Q(conversation__messages__pk__gt=F("last_read_id"))
+                & ~Q(conversation__messages__author_id=user_id)
+                & Q(conversation__messages__deleted_at__isnull=True),
+            )
+        )
+        .values_list("conversation_id", "unread")
+    )
+    # String keys: the event travels as msgpack through Redis and as JSON to the browser.
+    counts = {str(conversation_id): unread for conversation_id, unread in rows if unread}
+    return {"conversations": counts, "total": sum(counts.values())}
+
+
+def events_after(user, last_event_id, limit=500):
+    """What the user's client missed: events of their conversations after an id, in order."""
+    try:
+        last_event_id = int(last_event_id or 0)
+    except (TypeError, ValueError):
+        last_event_id = 0
+    events = Event.objects.filter(
+        conversation__participants__user=user, pk__gt=last_event_id
+    ).order_by("pk")[:limit]
+    return [event_data(event) for event in events]
+
+
+# --- Safety ---------------------------------------------------------------------------------
+
+
+def block(*, actor, user):
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot block yourself."))
+    Block.objects.get_or_create(blocker=actor, blocked=user)
+
+
+def unblock(*, actor, user):
+    Block.objects.filter(blocker=actor, blocked=user).delete()
+
+
+def report(*, actor, message_id, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say what is wrong with this message."))
+    message = Message.objects.filter(pk=message_id).first()
+    if (
+        message is None
+        or not Participant.objects.filter(
+            conversation_id=message.conversation_id, user=actor
+        ).exists()
+    ):
+        raise PermissionDenied(_("You are not in this conversation."))
+    report, _created = Report.objects.get_or_create(
+        message=message,
+        reporter=actor,
+        defaults={"reason": reason[:1000], "text": message.text},
+    )
+    return report
+
+
+def digests_send(*, now=None):
+    """One e-mail per person with messages unread for MESSAGING_DIGEST_MINUTES, covering all
+    of them; each message is told about once, and not at all if it was read in time.
+
+    The participant rows are claimed with a conditional UPDATE, so two schedulers never mail
+    the same messages twice. Returns how many people were mailed.
+    """
+    from messaging import tasks
+
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.MESSAGING_DIGEST_MINUTES)
+    seats = (
+        Participant.objects.filter(
+            conversation__messages__created_at__lte=cutoff,
+            conversation__messages__pk__gt=F("last_read_id"),
+            conversation__messages__deleted_at__isnull=True,
+        )
+        .filter(conversation__messages__pk__gt=F("emailed_up_to_id"))
+        .exclude(conversation__messages__author_id=F("user_id"))
+        .values_list("pk", "user_id", "conversation_id")
+        .distinct()
+    )
+    by_user = {}
+    for seat_id, user_id, conversation_id in seats:
+        seat = Participant.objects.get(pk=seat_id)
+        newest = (
+            Message.objects.filter(conversation_id=conversation_id, created_at__lte=cutoff)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        after = max(seat.emailed_up_to_id, seat.last_read_id)
+        claimed = Participant.objects.filter(
+            pk=seat_id, emailed_up_to_id=seat.emailed_up_to_id, last_read_id__lt=newest
+        ).update(emailed_up_to_id=newest)
+        if claimed:
+            by_user.setdefault(user_id, []).append([conversation_id, after, newest])
+    for user_id, ranges in by_user.items():
+        transaction.on_commit(
+            lambda user_id=user_id, ranges=ranges: tasks.send_digest.enqueue(
+                user_id=user_id, ranges=ranges
+            )
+        )
+    return len(by_user)
+
+
+def online(user_id):
+    return bool(cache.get(f"messaging:online:{user_id}"))

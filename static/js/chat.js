@@ -1,0 +1,118 @@
+// The live conversation: one socket per user, resumed from the last event seen after every
+// reconnection (with back-off), sending with a client key so a retry never doubles a message.
+// Without this script (or without WebSockets) the page's plain form and links still work.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-chat]");
+  if (!root || !window.WebSocket) return;
+  var conversation = Number(root.dataset.conversation);
+  var me = Number(root.dataset.me);
+  var list = root.querySelector("[data-messages]");
+  var form = root.querySelector("[data-chat-form]");
+  var field = form.querySelector("textarea");
+  var status = root.querySelector("[data-status]");
+  var typingLine = root.querySelector("[data-typing]");
+  var storageKey = "tremplin-last-event-" + me;
+  var lastEvent = Math.max(Number(root.dataset.lastEvent || 0), Number(sessionStorage.getItem(storageKey) || 0));
+  var socket = null, delay = 1000, typingTimer = null, typingSentAt = 0, readUpTo = 0;
+  var pending = {};
+
+  function url() {
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + root.dataset.socket;
+  }
+  function item(id) { return list.querySelector('[data-message="' + id + '"]'); }
+  function render(event) {
+    var li = item(event.message) || (event.client_key && pending[event.client_key]);
+    if (!li) {
+      li = document.createElement("li");
+      li.className = "message-item" + (event.author === me ? " mine" : "");
+      var meta = document.createElement("p"); meta.className = "meta";
+      var text = document.createElement("p"); text.className = "text"; text.dir = "auto";
+      li.append(meta, text);
+      list.append(li);
+    }
+    li.dataset.message = event.message;
+    li.id = "m" + event.message;
+    li.querySelector(".meta").textContent = event.author_name + " · " + new Date(event.created_at).toLocaleString() + (event.edited_at ? " · ✎" : "");
+    li.querySelector(".text").textContent = event.deleted ? "—" : event.text;  // text, never HTML
+    if (event.client_key) delete pending[event.client_key];
+    return li;
+  }
+  function markRead(id) {
+    if (id > readUpTo && document.visibilityState === "visible") {
+      readUpTo = id;
+      send({ action: "read", conversation: conversation, up_to: id });
+    }
+  }
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
+    return false;
+  }
+  function handle(event) {
+    if (event.id) { lastEvent = Math.max(lastEvent, event.id); sessionStorage.setItem(storageKey, lastEvent); }
+    if (event.type === "unread") {
+      document.querySelectorAll("[data-unread-total]").forEach(function (badge) { badge.textContent = event.total || ""; });
+      return;
+    }
+    if (event.conversation !== conversation) return;
+    if (event.type === "message.new" || event.type === "message.edited" || event.type === "message.deleted") {
+      var li = render(event);
+      if (event.author === me) li.dataset.state = li.dataset.state === "read" ? "read" : "sent";
+      else markRead(event.message);
+    } else if (event.type === "read" && event.user !== me) {
+      list.querySelectorAll(".mine").forEach(function (li) {
+        if (Number(li.dataset.message) <= event.up_to) li.dataset.state = "read";
+      });
+    } else if (event.type === "typing") {
+      typingLine.textContent = event.state === "start" ? event.name + " …" : "";
+      clearTimeout(typingTimer);
+      if (event.state === "start") typingTimer = setTimeout(function () { typingLine.textContent = ""; }, event.expires_in * 1000);
+    } else if (event.type === "error") {
+      status.textContent = event.message;
+      if (event.client_key && pending[event.client_key]) pending[event.client_key].dataset.state = "failed";
+    } else if (event.type === "ack") {
+      status.textContent = "";
+    }
+  }
+  function connect() {
+    socket = new WebSocket(url());
+    socket.onopen = function () {
+      delay = 1000;
+      root.dataset.live = "true";
+      send({ action: "resume", after: lastEvent });
+      Object.keys(pending).forEach(function (key) {  // sent while offline: try again, same key
+        send({ action: "send", conversation: conversation, text: pending[key].querySelector(".text").textContent, client_key: key });
+      });
+    };
+    socket.onmessage = function (message) { handle(JSON.parse(message.data)); };
+    socket.onclose = function () {
+      root.dataset.live = "false";
+      setTimeout(connect, delay + Math.random() * 500);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  form.addEventListener("submit", function (submit) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;  // the plain form posts
+    submit.preventDefault();
+    var text = field.value.trim();
+    if (!text) return;
+    var key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    var li = render({ message: "pending-" + key, author: me, author_name: "", created_at: new Date().toISOString(), text: text });
+    li.dataset.state = "sending";
+    pending[key] = li;
+    send({ action: "send", conversation: conversation, text: text, client_key: key });
+    send({ action: "typing", conversation: conversation, state: "stop" });
+    field.value = "";
+  });
+  field.addEventListener("input", function () {
+    if (Date.now() - typingSentAt > 3000) {
+      typingSentAt = Date.now();
+      send({ action: "typing", conversation: conversation, state: "start" });
+    }
+  });
+  document.addEventListener("visibilitychange", function () {
+    var mine = list.querySelectorAll("[data-message]");
+    if (mine.length) markRead(Number(mine[mine.length - 1].dataset.message) || 0);
+  });
+  connect();
+})();
