@@ -8,6 +8,7 @@ Another person's conversation answers 404.
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -113,8 +114,13 @@ def send_message(request, conversation_id: int, payload: MessageIn):
             client_key=payload.client_key,
         )
     except ValidationError as error:
-        status = 429 if getattr(error, "code", None) == "rate_limited" else 400
-        return Status(status, {"message": error_text(error)})
+        if getattr(error, "code", None) == "rate_limited":
+            return JsonResponse(
+                {"message": error_text(error)},
+                status=429,
+                headers={"Retry-After": str(services.RATE_WINDOW)},
+            )
+        return Status(400, {"message": error_text(error)})
     except PermissionDenied as error:
         return Status(403, {"message": str(error)})
     return Status(201 if created else 200, message)

@@ -182,3 +182,20 @@ def test_staff_read_reports_with_the_text_kept_and_others_cannot(client, pair):
     client.post("/admin/reports/", {"report": report.pk, "status": "acted"})
     report.refresh_from_db()
     assert report.status == "acted"
+
+
+def test_the_api_answers_too_many_messages_with_429_and_retry_after(client, pair):
+    buyer, _owner, conversation = pair
+    client.force_login(buyer)
+    api = f"/api/v1/messaging/conversations/{conversation.pk}/messages"
+    statuses = [
+        client.post(
+            api,
+            json.dumps({"text": f"n{n}", "client_key": f"rl{n}"}),
+            content_type="application/json",
+        )
+        for n in range(21)
+    ]
+    assert [r.status_code for r in statuses[:20]] == [201] * 20
+    assert statuses[20].status_code == 429 and statuses[20]["Retry-After"] == "10"
+    assert Message.objects.count() == 20
