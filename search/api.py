@@ -66,10 +66,9 @@ class SuggestionOut(Schema):
 def search(request, params: Query[SearchIn]):
     """Public businesses, offers, mentors, institutions, opportunities and pages. Filters on
     facets (OR within one, AND across them); facet counts are for the other filters."""
-    filters = {name: getattr(params, name) for name in FACETS if name != "type"}
+    filters = {name: getattr(params, name) for name in FACETS}
     page = service.search(
         params.q,
-        types=tuple(params.type),
         filters=filters,
         sort=params.sort,
         page=params.page,

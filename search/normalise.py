@@ -24,9 +24,14 @@ _ARABIC = str.maketrans(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+_APOSTROPHES = {"'", "’", "ʼ", "`"}
+
+
 def _fold_char(char):
     if unicodedata.combining(char):  # Latin accents and Arabic harakat alike
         return ""
+    if char in _APOSTROPHES:  # "d'argan" is "d" and "argan" for every engine
+        return " "
     return char.translate(_ARABIC)
 
 
@@ -47,5 +52,8 @@ def fold(text):
 
 
 def terms(query):
-    """The folded words of a query, in order, without repeats."""
-    return list(dict.fromkeys(_WORD.findall(fold(query))))
+    """The folded words of a query, in order, without repeats; single letters (the "d" of
+    "d'argan", "l" of "l'atelier") are left out when there are other words."""
+    words = list(dict.fromkeys(_WORD.findall(fold(query))))
+    longer = [word for word in words if len(word) > 1]
+    return longer or words

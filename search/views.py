@@ -16,10 +16,13 @@ def _filters(request):
 def search_page(request):
     query = request.GET.get("q", "")
     type_ = request.GET.get("type", "")
+    filters = _filters(request)
+    if type_ in TYPES:
+        # A filter, not a restriction: the other tabs keep their counts.
+        filters["type"] = [type_]
     results = service.search(
         query,
-        types=(type_,) if type_ in TYPES else (),
-        filters=_filters(request),
+        filters=filters,
         sort=request.GET.get("sort", "relevance"),
         page=request.GET.get("page", 1),
         user=request.user,

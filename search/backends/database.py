@@ -16,6 +16,7 @@ but that facet's own (so choosing "food" still shows how many there are in "craf
 """
 
 import difflib
+import json
 import re
 from datetime import date, datetime
 
@@ -35,6 +36,10 @@ TITLE_WEIGHT, TAGS_WEIGHT, BODY_WEIGHT = 10.0, 4.0, 1.0
 
 def _postgresql():
     return connection.vendor == "postgresql"
+
+
+def _tsquery(terms):
+    return " & ".join(f"{term}:*" if len(term) > 2 else term for term in terms)
 
 
 def _words(*texts):
@@ -61,8 +66,11 @@ class DatabaseBackend(SearchBackend):
         if not documents:
             return
         with transaction.atomic():
-            for document in documents:
-                self._write(document)
+            if _postgresql():
+                self._upsert_postgresql(documents)
+            else:
+                for document in documents:
+                    self._write(document)
             words = set()
             for document in documents:
                 words |= _words(fold(document["title"]), fold(" ".join(document["tags"])))
@@ -71,7 +79,60 @@ class DatabaseBackend(SearchBackend):
                 [Term(word=word) for word in words - existing], ignore_conflicts=True
             )
 
+    def _upsert_postgresql(self, documents):
+        """One statement per document, pipelined by psycopg: the row, its text vector and its
+        facet array written together (no second UPDATE leaving a dead row behind)."""
+        rows = []
+        for document in documents:
+            title_folded = fold(document["title"])[:300]
+            tags_folded = fold(" ".join(document["tags"]))
+            body_folded = fold(document["body"])
+            facets = {"type": [document["type"]], **document.get("facets", {})}
+            rows.append(
+                [
+                    document["type"],
+                    document["id"],
+                    document.get("locale") or "",
+                    document.get("group") or "",
+                    document["title"][:300],
+                    title_folded,
+                    tags_folded,
+                    body_folded,
+                    json.dumps(document, ensure_ascii=False),
+                    _date(document.get("date")),
+                    _datetime(document.get("expires_at")),
+                    sorted(
+                        {
+                            f"{name}={str(value)[:100]}"
+                            for name, values in facets.items()
+                            for value in values
+                            if value not in (None, "")
+                        }
+                    ),
+                    title_folded,
+                    tags_folded,
+                    body_folded,
+                ]
+            )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {ENTRY} (type, key, locale, group_key, title, title_folded, "
+                "tags_folded, body_folded, document, date, expires_at, facet_keys, vector) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s::text[], "
+                "setweight(to_tsvector('simple', %s), 'A') || "
+                "setweight(to_tsvector('simple', %s), 'B') || "
+                "setweight(to_tsvector('simple', %s), 'C')) "
+                "ON CONFLICT (type, key) DO UPDATE SET locale = EXCLUDED.locale, "
+                "group_key = EXCLUDED.group_key, title = EXCLUDED.title, "
+                "title_folded = EXCLUDED.title_folded, tags_folded = EXCLUDED.tags_folded, "
+                "body_folded = EXCLUDED.body_folded, document = EXCLUDED.document, "
+                "date = EXCLUDED.date, expires_at = EXCLUDED.expires_at, "
+                "facet_keys = EXCLUDED.facet_keys, vector = EXCLUDED.vector",
+                rows,
+            )
+
     def _write(self, document):
+        """SQLite: the row, its facet rows and its FTS5 row."""
         title_folded = fold(document["title"])[:300]
         tags_folded = fold(" ".join(document["tags"]))
         body_folded = fold(document["body"])
@@ -161,9 +222,12 @@ class DatabaseBackend(SearchBackend):
     # --- reading --------------------------------------------------------------------------
 
     def _match(self, terms):
-        """(SQL condition, params, rank expression, rank params, rank order)."""
+        """(SQL condition, params, rank expression, rank params, rank order).
+
+        Words of three letters or more match as prefixes; shorter ones only as themselves
+        (a prefix "d" would match a good part of the index)."""
         if _postgresql():
-            tsquery = " & ".join(f"{term}:*" for term in terms)
+            tsquery = _tsquery(terms)
             return (
                 "e.vector @@ to_tsquery('simple', %s)",
                 [tsquery],
@@ -171,12 +235,11 @@ class DatabaseBackend(SearchBackend):
                 [tsquery],
                 "DESC",
             )
-        match = " AND ".join(f'"{term}"*' for term in terms)
+        match = " AND ".join(f'"{term}"*' if len(term) > 2 else f'"{term}"' for term in terms)
         return (
             f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)",
             [match],
-            f"(SELECT bm25({FTS}, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {BODY_WEIGHT}) FROM {FTS} "
-            f"WHERE {FTS} MATCH %s AND {FTS}.rowid = e.id)",
+            "ranked.rank",
             [match],
             "ASC",
         )
@@ -215,23 +278,33 @@ class DatabaseBackend(SearchBackend):
         return " AND ".join(where) or "1 = 1", params
 
     def _run(self, query, terms):
+        """SQLite: count, page and each facet in statements of their own."""
         where, params = self._conditions(query, terms)
+        facets = self._facets(query, terms)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {ENTRY} e WHERE {where}", params)
             total = cursor.fetchone()[0]
             if not total:
-                return 0, []
+                return 0, [], facets
             rank, rank_params, order, order_params = self._order(query, terms)
+            join = ""
+            if rank == "ranked.rank":
+                # The FTS match runs once and its bm25 is joined, never once per matching row.
+                join = (
+                    f"JOIN (SELECT rowid, bm25({FTS}, {TITLE_WEIGHT}, {TAGS_WEIGHT}, "
+                    f"{BODY_WEIGHT}) AS rank FROM {FTS} WHERE {FTS} MATCH %s) ranked "
+                    "ON ranked.rowid = e.id"
+                )
             cursor.execute(
                 f"SELECT e.id, e.type, e.key, e.title, e.locale, e.document, {rank} AS rank "
-                f"FROM {ENTRY} e WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
+                f"FROM {ENTRY} e {join} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
                 rank_params
                 + params
                 + order_params
                 + [query.per_page, (query.page - 1) * query.per_page],
             )
             rows = cursor.fetchall()
-        return total, rows
+        return total, rows, facets
 
     def _order(self, query, terms):
         """(rank expression, its params, ORDER BY clause, its params)."""
@@ -244,9 +317,102 @@ class DatabaseBackend(SearchBackend):
         return (
             rank,
             rank_params,
-            f"rank {direction}, CASE WHEN e.locale = %s THEN 0 ELSE 1 END, e.id",
+            f"{rank} {direction}, CASE WHEN e.locale = %s THEN 0 ELSE 1 END, e.id",
             [query.language],
         )
+
+    def _run_postgresql(self, query, terms):
+        """PostgreSQL: the matches are found and ranked once (a materialised CTE); the total,
+        every facet's counts (each without its own filter) and the page come from that set
+        in one statement, then the page's documents in a second."""
+        base, params = [], []
+        source = f"{ENTRY} e"
+        rank = "0::float8"
+        if terms:
+            source += ", to_tsquery('simple', %s) q"
+            params.append(_tsquery(terms))
+            base.append("e.vector @@ q")
+            rank = "ts_rank(e.vector, q, 1)"
+        if query.types:
+            base.append("e.type = ANY(%s)")
+            params.append(list(query.types))
+        if query.now:
+            base.append("(e.expires_at IS NULL OR e.expires_at > %s)")
+            params.append(_datetime(query.now))
+        base.append(
+            "NOT (e.group_key <> '' AND e.locale <> %s AND EXISTS ("
+            f"SELECT 1 FROM {ENTRY} o WHERE o.group_key = e.group_key AND o.locale = %s))"
+        )
+        params += [query.language, query.language]
+        filters = {
+            name: [f"{name}={value}" for value in values]
+            for name, values in query.filters.items()
+            if values
+        }
+
+        def passing(skip=None):
+            clauses, values = [], []
+            for name, keys in filters.items():
+                if name != skip:
+                    clauses.append("m.facet_keys && %s::text[]")
+                    values.append(keys)
+            return (" AND ".join(clauses) or "TRUE"), values
+
+        all_filters, all_values = passing()
+        parts = [f"SELECT 0, NULL::text, COUNT(*)::float8, NULL::bigint FROM m WHERE {all_filters}"]
+        part_params = list(all_values)
+        for name in query.facets:
+            condition, values = passing(skip=name)
+            parts.append(
+                "SELECT 1, v, COUNT(*)::float8, NULL FROM m, unnest(m.facet_keys) v "
+                f"WHERE v LIKE %s AND {condition} GROUP BY v"
+            )
+            part_params += [f"{name}=%", *values]
+        if query.sort == "date":
+            order = "p.date DESC NULLS LAST, p.id"
+        elif query.sort == "title" or not terms:
+            order = "p.title_folded, p.id"
+        else:
+            # Relevance, then the reader's language first among equals.
+            order = "p.rank DESC, (p.locale = %s) DESC, p.id"
+        order_params = [query.language] if "%s" in order else []
+        page_filters = all_filters.replace("m.facet_keys", "p.facet_keys")
+        parts.append(
+            "SELECT 2, NULL, ROW_NUMBER() OVER ()::float8, page.id FROM "
+            f"(SELECT p.id FROM m p WHERE {page_filters} ORDER BY {order} "
+            "LIMIT %s OFFSET %s) page"
+        )
+        part_params += [*all_values, *order_params, query.per_page]
+        part_params.append((query.page - 1) * query.per_page)
+        sql = (
+            "WITH m AS MATERIALIZED (SELECT e.id, e.facet_keys, e.locale, e.date, "
+            f"e.title_folded, {rank} AS rank FROM {source} WHERE {' AND '.join(base)}) "
+            + " UNION ALL ".join(parts)
+        )
+        total, counts, page = 0, {name: [] for name in query.facets}, []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + part_params)
+            for part, value, number, entry_id in cursor.fetchall():
+                if part == 0:
+                    total = int(number)
+                elif part == 1:
+                    name, _sep, facet_value = value.partition("=")
+                    counts[name].append((facet_value, int(number)))
+                else:
+                    page.append((number, entry_id))
+            rows = []
+            if page:
+                ids = [entry_id for _position, entry_id in sorted(page)]
+                cursor.execute(
+                    f"SELECT e.id, e.type, e.key, e.title, e.locale, e.document, 0 "
+                    f"FROM {ENTRY} e WHERE e.id = ANY(%s)",
+                    [ids],
+                )
+                by_id = {row[0]: row for row in cursor.fetchall()}
+                rows = [by_id[entry_id] for entry_id in ids if entry_id in by_id]
+        for name in counts:
+            counts[name].sort(key=lambda item: (-item[1], item[0]))
+        return total, rows, counts
 
     def _facets(self, query, terms):
         counts = {}
@@ -271,15 +437,14 @@ class DatabaseBackend(SearchBackend):
 
     def search(self, query):
         terms = list(query.terms)
-        total, rows = self._run(query, terms)
+        run = self._run_postgresql if _postgresql() else self._run
+        total, rows, facets = run(query, terms)
         suggestions = []
         if not total and terms:
             corrected = self._corrected(terms)
             if corrected != terms:
                 suggestions = [" ".join(corrected)]
-                total, rows = self._run(query, corrected)
-                if total:
-                    terms = corrected
+                total, rows, facets = run(query, corrected)
         hits = [
             Hit(
                 type=type_,
@@ -295,7 +460,7 @@ class DatabaseBackend(SearchBackend):
         return Results(
             hits=hits,
             total=total,
-            facets=self._facets(query, terms),
+            facets=facets,
             suggestions=suggestions,
             backend=self.name,
         )

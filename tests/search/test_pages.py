@@ -120,3 +120,10 @@ def test_a_dead_search_server_falls_back_to_the_database(settings, corpus, caplo
         assert service.retry_pending() == 1  # still down: still pending
     finally:
         service.elasticsearch_backend.cache_clear()
+
+
+def test_choosing_a_tab_keeps_the_other_tabs_counts(client, corpus):
+    page = client.get("/fr/search/", {"q": "cooperative", "type": "mentor"})
+    tabs = {value: count for value, _label, count in page.context["tabs"]}
+    assert page.context["results"].total == 1
+    assert tabs["mentor"] == 1 and tabs["business"] == 2
