@@ -38,8 +38,8 @@ def _postgresql():
     return connection.vendor == "postgresql"
 
 
-def _tsquery(terms):
-    return " & ".join(f"{term}:*" if len(term) > 2 else term for term in terms)
+def _tsquery(terms, joiner=" & "):
+    return joiner.join(f"{term}:*" if len(term) > 2 else term for term in terms)
 
 
 def _words(*texts):
@@ -112,22 +112,28 @@ class DatabaseBackend(SearchBackend):
                     title_folded,
                     tags_folded,
                     body_folded,
+                    title_folded,
+                    tags_folded,
                 ]
             )
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {ENTRY} (type, key, locale, group_key, title, title_folded, "
-                "tags_folded, body_folded, document, date, expires_at, facet_keys, vector) "
+                "tags_folded, body_folded, document, date, expires_at, facet_keys, vector, "
+                "rank_vector) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s::text[], "
                 "setweight(to_tsvector('simple', %s), 'A') || "
                 "setweight(to_tsvector('simple', %s), 'B') || "
-                "setweight(to_tsvector('simple', %s), 'C')) "
+                "setweight(to_tsvector('simple', %s), 'C'), "
+                "setweight(to_tsvector('simple', %s), 'A') || "
+                "setweight(to_tsvector('simple', %s), 'B')) "
                 "ON CONFLICT (type, key) DO UPDATE SET locale = EXCLUDED.locale, "
                 "group_key = EXCLUDED.group_key, title = EXCLUDED.title, "
                 "title_folded = EXCLUDED.title_folded, tags_folded = EXCLUDED.tags_folded, "
                 "body_folded = EXCLUDED.body_folded, document = EXCLUDED.document, "
                 "date = EXCLUDED.date, expires_at = EXCLUDED.expires_at, "
-                "facet_keys = EXCLUDED.facet_keys, vector = EXCLUDED.vector",
+                "facet_keys = EXCLUDED.facet_keys, vector = EXCLUDED.vector, "
+                "rank_vector = EXCLUDED.rank_vector",
                 rows,
             )
 
@@ -329,10 +335,13 @@ class DatabaseBackend(SearchBackend):
         source = f"{ENTRY} e"
         rank = "0::float8"
         if terms:
-            source += ", to_tsquery('simple', %s) q"
-            params.append(_tsquery(terms))
+            # Every word must match somewhere (q); the rank reads only the small vector of
+            # names and tags (r: any word), so names and tags weigh and descriptions only
+            # qualify — and 10,000 matches are ranked without reading their whole text.
+            source += ", to_tsquery('simple', %s) q, to_tsquery('simple', %s) r"
+            params += [_tsquery(terms), _tsquery(terms, " | ")]
             base.append("e.vector @@ q")
-            rank = "ts_rank(e.vector, q, 1)"
+            rank = "ts_rank(e.rank_vector, r, 1)"
         if query.types:
             base.append("e.type = ANY(%s)")
             params.append(list(query.types))
@@ -361,13 +370,22 @@ class DatabaseBackend(SearchBackend):
         all_filters, all_values = passing()
         parts = [f"SELECT 0, NULL::text, COUNT(*)::float8, NULL::bigint FROM m WHERE {all_filters}"]
         part_params = list(all_values)
-        for name in query.facets:
-            condition, values = passing(skip=name)
+        if query.facets:
+            # One pass over the matches' facet values for every facet: each value counts the
+            # rows that pass every filter but its own facet's.
+            cases, case_params = [], []
+            for name in query.facets if filters else ():
+                condition, values = passing(skip=name)
+                cases.append(f"WHEN %s THEN {condition}")
+                case_params += [name, *values]
+            check = (
+                f"(CASE split_part(v, '=', 1) {' '.join(cases)} ELSE TRUE END)" if cases else "TRUE"
+            )
             parts.append(
                 "SELECT 1, v, COUNT(*)::float8, NULL FROM m, unnest(m.facet_keys) v "
-                f"WHERE v LIKE %s AND {condition} GROUP BY v"
+                f"WHERE split_part(v, '=', 1) = ANY(%s) AND {check} GROUP BY v"
             )
-            part_params += [f"{name}=%", *values]
+            part_params += [list(query.facets), *case_params]
         if query.sort == "date":
             order = "p.date DESC NULLS LAST, p.id"
         elif query.sort == "title" or not terms:
