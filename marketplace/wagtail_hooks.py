@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.admin_menu import PermissionMenuItem
 from cms.models import paginate
 from marketplace import services
 from marketplace.forms import TransitionForm
@@ -106,18 +106,14 @@ def register_admin_urls():
     ]
 
 
-class ModeratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(MODERATE)
-
-
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
-    return ModeratorMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("Businesses"),
         reverse("marketplace_admin:index"),
         icon_name="site",
         order=250,
+        permission=MODERATE,
     )
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from cms.admin_menu import PermissionMenuItem
 from cms.models import paginate
 from marketplace.forms import DirectoryFilterForm
 from marketplace.views import error_text
@@ -241,26 +241,23 @@ def register_admin_urls():
     return [path("mentoring/", include((urls, "mentoring_admin"), namespace="mentoring_admin"))]
 
 
-class ManagerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(MANAGE)
-
-
 @hooks.register("register_admin_menu_item")
 def register_mentors_menu_item():
-    return ManagerMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("Mentors"),
         reverse("mentoring_admin:mentor_index"),
         icon_name="group",
         order=260,
+        permission=MANAGE,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_cohort_menu_item():
-    return ManagerMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("Cohort assignment"),
         reverse("mentoring_admin:cohort"),
         icon_name="list-ul",
         order=261,
+        permission=MANAGE,
     )

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from cms.admin_menu import PermissionMenuItem
 from cms.models import paginate
 from messaging.models import Report
 
@@ -52,19 +52,18 @@ def reports(request):
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     urls = [path("", reports, name="reports")]
-    return [path("reports/", include((urls, "messaging_admin"), namespace="messaging_admin"))]
-
-
-class ModeratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(MODERATE)
+    # Not "reports/": Wagtail's own reports live there.
+    return [
+        path("message-reports/", include((urls, "messaging_admin"), namespace="messaging_admin"))
+    ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
-    return ModeratorMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("Reported messages"),
         reverse("messaging_admin:reports"),
         icon_name="warning",
         order=270,
+        permission=MODERATE,
     )

@@ -174,12 +174,12 @@ def test_staff_read_reports_with_the_text_kept_and_others_cannot(client, pair):
     services.report(actor=owner, message_id=message.pk, reason="Grossier")
     services.message_delete(actor=buyer, message_id=message.pk)
     client.force_login(owner)
-    assert client.get("/admin/reports/").status_code in (302, 403)
+    assert client.get("/admin/message-reports/").status_code in (302, 403)
     client.force_login(factories.UserFactory(roles=[roles.PROGRAMME_MANAGER]))
-    page = client.get("/admin/reports/")
+    page = client.get("/admin/message-reports/")
     assert "Insulte" in page.content.decode() and "Grossier" in page.content.decode()
     report = Report.objects.get()
-    client.post("/admin/reports/", {"report": report.pk, "status": "acted"})
+    client.post("/admin/message-reports/", {"report": report.pk, "status": "acted"})
     report.refresh_from_db()
     assert report.status == "acted"
 
@@ -199,3 +199,25 @@ def test_the_api_answers_too_many_messages_with_429_and_retry_after(client, pair
     assert [r.status_code for r in statuses[:20]] == [201] * 20
     assert statuses[20].status_code == 429 and statuses[20]["Retry-After"] == "10"
     assert Message.objects.count() == 20
+
+
+def test_the_admin_menu_shows_each_screen_to_those_allowed_only(client):
+    manager = factories.UserFactory(roles=[roles.PROGRAMME_MANAGER])
+    editor = factories.UserFactory(roles=[roles.EDITOR])
+    client.force_login(manager)
+    html = client.get("/admin/").content.decode()
+    for url in (
+        "/admin/message-reports/",
+        "/admin/mentoring/",
+        "/admin/mentoring/cohort/",
+        "/admin/businesses/",
+    ):
+        assert url in html, url
+    client.force_login(editor)
+    html = client.get("/admin/").content.decode()
+    assert "/admin/message-reports/" not in html and "/admin/mentoring/cohort/" not in html
+
+
+def test_wagtails_own_reports_still_answer(client):
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+    assert client.get("/admin/reports/locked/").status_code == 200
