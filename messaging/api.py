@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -81,7 +82,7 @@ def _own(request, conversation_id):
         pk=conversation_id, participants__user=request.user
     ).first()
     if conversation is None:
-        raise HttpError(404, "No conversation of yours has this id.")
+        raise HttpError(404, _("No conversation of yours has this id."))
     return conversation
 
 

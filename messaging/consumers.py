@@ -16,6 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from messaging import services
 from messaging.models import Conversation, Participant
@@ -52,19 +53,23 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):
-            await self.send_json(_error(ValidationError("Expected an object."), code="invalid"))
+            await self.send_json(_error(ValidationError(_("Expected an object.")), code="invalid"))
             return
         action = content.get("action")
         handler = getattr(self, f"do_{action}", None) if isinstance(action, str) else None
         if handler is None:
-            await self.send_json(_error(ValidationError("Unknown action."), code="unknown_action"))
+            await self.send_json(
+                _error(ValidationError(_("Unknown action.")), code="unknown_action")
+            )
             return
         try:
             await handler(content)
         except (ValidationError, PermissionDenied) as error:
             await self.send_json(_error(error, client_key=content.get("client_key")))
         except (TypeError, ValueError, Conversation.DoesNotExist):
-            await self.send_json(_error(ValidationError("Bad frame."), code="invalid"))
+            await self.send_json(
+                _error(ValidationError(_("This frame could not be read.")), code="invalid")
+            )
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -154,7 +159,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             .first()
         )
         if seat is None:
-            raise PermissionDenied("You are not in this conversation.")
+            raise PermissionDenied(_("You are not in this conversation."))
         return seat.conversation
 
     @database_sync_to_async
