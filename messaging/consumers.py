@@ -9,7 +9,13 @@ Server → client events carry "type" and "id": message.new, message.edited, mes
 read (stored: their id is the resume point), typing, presence, unread (not stored: id null),
 and "ack" / "error" answers to the client's own frames. A refused frame gets an error event;
 the socket stays open.
+
+Frames are worked through in order by one task per socket, apart from the consumer's own
+queue, so that events for this user are delivered while their own sends wait for the database.
 """
+
+import asyncio
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -21,8 +27,10 @@ from django.utils.translation import gettext as _
 from messaging import services
 from messaging.models import Conversation, Participant
 
+logger = logging.getLogger(__name__)
 TYPING_SECONDS = 6  # a "typing" that is not renewed expires on the other side
 ONLINE_SECONDS = 120
+QUEUED_FRAMES = 50  # a client further ahead than this is told to slow down
 
 
 def _error(error, **extra):
@@ -41,17 +49,52 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.channel_layer.group_add(services.user_group(self.user.pk), self.channel_name)
         await self.accept()
-        await self._presence("online")
-        await self.send_json({"type": "unread", "id": None, **await self._unread()})
+        self.frames = asyncio.Queue()
+        self.worker = asyncio.create_task(self._work())
+        await self._in_db(self._presence, "online")
+        await self.send_json(
+            {
+                "type": "unread",
+                "id": None,
+                **await self._in_db(services.unread_counts_for, self.user.pk),
+            }
+        )
 
     async def disconnect(self, code):
         user = getattr(self, "user", None)
         if user is None or not user.is_authenticated:
             return
+        if getattr(self, "worker", None) is not None:
+            self.worker.cancel()
         await self.channel_layer.group_discard(services.user_group(user.pk), self.channel_name)
-        await self._presence("offline")
+        await self._in_db(self._presence, "offline")
 
     async def receive_json(self, content, **kwargs):
+        if self.frames.qsize() >= QUEUED_FRAMES:
+            await self.send_json(
+                _error(
+                    ValidationError(_("You are sending too fast: wait a few seconds.")),
+                    code="rate_limited",
+                    client_key=content.get("client_key") if isinstance(content, dict) else None,
+                )
+            )
+            return
+        self.frames.put_nowait(content)
+
+    async def _work(self):
+        while True:
+            content = await self.frames.get()
+            try:
+                await self._handle(content)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug must not stop the socket's later frames
+                logger.exception("A chat frame failed")
+                await self.send_json(
+                    _error(ValidationError(_("Something went wrong.")), code="server_error")
+                )
+
+    async def _handle(self, content):
         if not isinstance(content, dict):
             await self.send_json(_error(ValidationError(_("Expected an object.")), code="invalid"))
             return
@@ -71,10 +114,28 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 _error(ValidationError(_("This frame could not be read.")), code="invalid")
             )
 
+    async def _in_db(self, function, *args, **kwargs):
+        """Run database work in Channels' database thread, then send the events it pushed from
+        this event loop."""
+
+        def run():
+            with services.pushes_collected() as pushes:
+                return function(*args, **kwargs), pushes
+
+        result, pushes = await database_sync_to_async(run)()
+        await services.send_pushes(pushes)
+        return result
+
     # --- actions ---------------------------------------------------------------------------
 
     async def do_send(self, content):
-        message, created = await database_sync_to_async(self._send)(content)
+        message, created = await self._in_db(
+            services.message_send,
+            actor=self.user,
+            conversation=Conversation(pk=int(content.get("conversation"))),
+            text=str(content.get("text", "")),
+            client_key=str(content.get("client_key", "")),
+        )
         await self.send_json(
             {
                 "type": "ack",
@@ -85,63 +146,51 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    def _send(self, content):
-        conversation = self._conversation(content.get("conversation"))
-        return services.message_send(
-            actor=self.user,
-            conversation=conversation,
-            text=str(content.get("text", "")),
-            client_key=str(content.get("client_key", "")),
-        )
-
     async def do_resume(self, content):
-        events = await database_sync_to_async(services.events_after)(
-            self.user, content.get("after")
-        )
+        events = await self._in_db(services.events_after, self.user, content.get("after"))
         for event in events:
             await self.send_json(event)
         await self.send_json({"type": "resumed", "id": None, "count": len(events)})
 
     async def do_read(self, content):
-        def read():
-            services.mark_read(
-                actor=self.user,
-                conversation=self._conversation(content.get("conversation")),
-                up_to=content.get("up_to"),
-            )
-
-        await database_sync_to_async(read)()
+        await self._in_db(
+            services.mark_read,
+            actor=self.user,
+            conversation=Conversation(pk=int(content.get("conversation"))),
+            up_to=content.get("up_to"),
+        )
 
     async def do_typing(self, content):
         state = "start" if content.get("state") == "start" else "stop"
+        conversation_id = int(content.get("conversation"))
 
         def typing():
-            conversation = self._conversation(content.get("conversation"))
             services.push_ephemeral(
-                conversation.pk,
+                conversation_id,
                 {
                     "type": "typing",
-                    "conversation": conversation.pk,
+                    "conversation": conversation_id,
                     "user": self.user.pk,
                     "name": self.user.display_name,
                     "state": state,
                     "expires_in": TYPING_SECONDS,
                 },
-                exclude=self.user.pk,
+                sender=self.user.pk,
             )
 
-        await database_sync_to_async(typing)()
+        await self._in_db(typing)
 
     async def do_edit(self, content):
-        await database_sync_to_async(services.message_edit)(
+        await self._in_db(
+            services.message_edit,
             actor=self.user,
             message_id=int(content.get("message")),
             text=str(content.get("text", "")),
         )
 
     async def do_delete(self, content):
-        await database_sync_to_async(services.message_delete)(
-            actor=self.user, message_id=int(content.get("message"))
+        await self._in_db(
+            services.message_delete, actor=self.user, message_id=int(content.get("message"))
         )
 
     # --- from the channel layer ------------------------------------------------------------
@@ -151,22 +200,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _conversation(self, conversation_id):
-        """A conversation the user sits in; anyone else's id is refused like a missing one."""
-        seat = (
-            Participant.objects.select_related("conversation")
-            .filter(user=self.user, conversation_id=int(conversation_id))
-            .first()
-        )
-        if seat is None:
-            raise PermissionDenied(_("You are not in this conversation."))
-        return seat.conversation
-
-    @database_sync_to_async
-    def _unread(self):
-        return services.unread_counts_for(self.user.pk)
-
-    @database_sync_to_async
     def _presence(self, state):
         """Tell the people this user talks with that they came or went (last seen)."""
         key = f"messaging:online:{self.user.pk}"

@@ -8,6 +8,8 @@ they describe, and two retries of one client key cannot both insert.
 """
 
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +47,27 @@ def event_data(event):
     }
 
 
+_collected = threading.local()
+
+
+@contextmanager
+def pushes_collected():
+    """Inside this block, pushes are kept in the yielded list instead of being sent, so that an
+    async caller (the consumer) awaits them on its own event loop: a push from a database
+    thread would otherwise hop back to the loop once per recipient and hold that thread."""
+    previous = getattr(_collected, "pushes", None)
+    _collected.pushes = []
+    try:
+        yield _collected.pushes
+    finally:
+        _collected.pushes = previous
+
+
 def _push(user_ids, data):
+    pushes = getattr(_collected, "pushes", None)
+    if pushes is not None:
+        pushes.append((list(user_ids), data))
+        return
     layer = get_channel_layer()
     if layer is None:
         return
@@ -58,25 +80,49 @@ def _push(user_ids, data):
             logger.warning("Could not push an event to user %s", user_id, exc_info=True)
 
 
-def _record(conversation, kind, payload):
-    """Write the event now; push it to every participant once the transaction commits."""
-    event = Event.objects.create(conversation=conversation, kind=kind, payload=payload)
-    members = list(conversation.participants.values_list("user_id", flat=True))
+async def send_pushes(pushes):
+    """Send what `pushes_collected()` kept, from async code."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for user_ids, data in pushes:
+        for user_id in user_ids:
+            try:
+                await layer.group_send(user_group(user_id), {"type": "chat.event", "event": data})
+            except Exception:  # noqa: BLE001 - the database is the record; clients resume from it
+                logger.warning("Could not push an event to user %s", user_id, exc_info=True)
+
+
+def _record(conversation_id, kind, payload, members=None):
+    """Write the event now; push it to every participant once the transaction commits.
+
+    Unread counts do not travel with it: clients count the messages they receive, and get the
+    stored counts when they connect and after they read (`push_unread`)."""
+    event = Event.objects.create(conversation_id=conversation_id, kind=kind, payload=payload)
+    if members is None:
+        members = Participant.objects.filter(conversation_id=conversation_id).values_list(
+            "user_id", flat=True
+        )
+    members = list(members)
     data = event_data(event)
-
-    def push():
-        _push(members, data)
-        for user_id in members:
-            _push([user_id], {"type": "unread", "id": None, **unread_counts_for(user_id)})
-
-    transaction.on_commit(push)
+    transaction.on_commit(lambda: _push(members, data))
     return event
 
 
-def push_ephemeral(conversation_id, data, *, exclude=None):
-    """Typing and presence: not stored, sent to the other participants only."""
-    members = Participant.objects.filter(conversation_id=conversation_id).exclude(user_id=exclude)
-    _push(list(members.values_list("user_id", flat=True)), {"id": None, **data})
+def push_unread(user_id):
+    _push([user_id], {"type": "unread", "id": None, **unread_counts_for(user_id)})
+
+
+def push_ephemeral(conversation_id, data, *, sender):
+    """Typing: not stored, sent to the sender's partners in a conversation the sender sits in."""
+    members = set(
+        Participant.objects.filter(conversation_id=conversation_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    if sender not in members:
+        raise PermissionDenied(_("You are not in this conversation."))
+    _push(sorted(members - {sender}), {"id": None, **data})
 
 
 # --- Who may talk with whom -----------------------------------------------------------------
@@ -173,21 +219,36 @@ def conversation_for_application(*, actor, application):
 
 
 def _check_rate(actor):
+    """A fixed window per user, counted in the cache (Redis when there is one)."""
     key = f"messaging:rate:{actor.pk}:{int(timezone.now().timestamp()) // RATE_WINDOW}"
-    cache.add(key, 0, RATE_WINDOW * 2)
     try:
         count = cache.incr(key)
-    except ValueError:
-        count = 1
+    except ValueError:  # the first message of the window
+        cache.add(key, 0, RATE_WINDOW * 2)
+        count = cache.incr(key)
     if count > RATE_LIMIT:
         raise ValidationError(
             _("You are sending too fast: wait a few seconds."), code="rate_limited"
         )
 
 
-def _blocked(actor, conversation):
-    others = conversation.participants.exclude(user=actor).values("user_id")
-    return Block.objects.filter(blocker_id__in=others, blocked=actor).exists()
+def _members_for_sending(actor, conversation_id):
+    """The member ids of a conversation the actor sits in, refusing the actor if they do not
+    or if another member blocks them — one query."""
+    rows = list(
+        Participant.objects.filter(conversation_id=conversation_id)
+        .annotate(
+            blocks_actor=Exists(
+                Block.objects.filter(blocker_id=OuterRef("user_id"), blocked_id=actor.pk)
+            )
+        )
+        .values_list("user_id", "blocks_actor")
+    )
+    if all(user_id != actor.pk for user_id, _blocks in rows):
+        raise PermissionDenied(_("You are not in this conversation."))
+    if any(blocks for _user_id, blocks in rows):
+        raise PermissionDenied(_("You cannot write in this conversation."))
+    return [user_id for user_id, _blocks in rows]
 
 
 def _message_payload(message):
@@ -205,7 +266,13 @@ def _message_payload(message):
 
 
 def message_send(*, actor, conversation, text, client_key):
-    """Store a message once per client key; returns (message, created)."""
+    """Store a message once per client key; returns (message, created).
+
+    Only `conversation.pk` is read, so a caller holding just the id may pass
+    `Conversation(pk=id)`. The transaction locks the conversation row (by updating it) before
+    inserting, so events get ids in the order of the messages; a key already stored makes the
+    insert fail, which undoes the transaction and answers with the stored message — a retry
+    costs no rate-limit token."""
     text = (text or "").strip()
     client_key = (client_key or "").strip()[:64]
     if not text:
@@ -217,32 +284,33 @@ def message_send(*, actor, conversation, text, client_key):
         )
     if not client_key:
         raise ValidationError(_("A message needs a client key."), code="no_key")
-    existing = Message.objects.filter(author=actor, client_key=client_key).first()
-    if existing is not None:
-        if existing.conversation_id != conversation.pk:
-            raise ValidationError(_("This key was used for another message."), code="key_reused")
-        return existing, False
-    _seat(actor, conversation)
-    if _blocked(actor, conversation):
-        raise PermissionDenied(_("You cannot write in this conversation."))
-    _check_rate(actor)
+    members = _members_for_sending(actor, conversation.pk)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
             message = Message.objects.create(
-                conversation=conversation, author=actor, text=text, client_key=client_key
+                conversation_id=conversation.pk,
+                author=actor,
+                text=text,
+                client_key=client_key,
+                created_at=now,
             )
-            Conversation.objects.filter(pk=conversation.pk).update(
-                last_message_at=message.created_at
-            )
-            Participant.objects.filter(conversation=conversation, user=actor).update(
+            _check_rate(actor)
+            Participant.objects.filter(conversation_id=conversation.pk, user=actor).update(
                 last_read_id=message.pk
             )
-            _record(conversation, Event.Kind.NEW, _message_payload(message))
+            _record(conversation.pk, Event.Kind.NEW, _message_payload(message), members)
             return message, True
     except IntegrityError:
-        # The same key arrived twice at once: the other insert won, and it is the message.
-        return Message.objects.get(author=actor, client_key=client_key), False
+        existing = Message.objects.filter(author=actor, client_key=client_key).first()
+        if existing is None:
+            raise
+        if existing.conversation_id != conversation.pk:
+            raise ValidationError(
+                _("This key was used for another message."), code="key_reused"
+            ) from None
+        return existing, False
 
 
 def _own_message(actor, message_id):
@@ -267,7 +335,7 @@ def message_edit(*, actor, message_id, text):
         message.text = text
         message.edited_at = timezone.now()
         message.save(update_fields=["text", "edited_at"])
-        _record(message.conversation, Event.Kind.EDITED, _message_payload(message))
+        _record(message.conversation_id, Event.Kind.EDITED, _message_payload(message))
     return message
 
 
@@ -278,14 +346,20 @@ def message_delete(*, actor, message_id):
         message.deleted_at = timezone.now()
         message.text = ""
         message.save(update_fields=["deleted_at", "text"])
-        _record(message.conversation, Event.Kind.DELETED, _message_payload(message))
+        _record(message.conversation_id, Event.Kind.DELETED, _message_payload(message))
     return message
 
 
 def mark_read(*, actor, conversation, up_to=None):
     """The actor has read the conversation up to a message (the last one by default)."""
     seat = _seat(actor, conversation)
-    last = conversation.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last = (
+        Message.objects.filter(conversation_id=conversation.pk)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
     up_to = min(int(up_to or last), last)
     if up_to <= seat.last_read_id:
         return seat
@@ -294,7 +368,9 @@ def mark_read(*, actor, conversation, up_to=None):
             last_read_id=up_to
         )
         if updated:
-            _record(conversation, Event.Kind.READ, {"user": actor.pk, "up_to": up_to})
+            _record(conversation.pk, Event.Kind.READ, {"user": actor.pk, "up_to": up_to})
+            # The reader's other tabs and pages update their badge.
+            transaction.on_commit(lambda: push_unread(actor.pk))
     seat.last_read_id = up_to
     return seat
 

@@ -51,8 +51,18 @@
   function handle(event) {
     if (event.id) { lastEvent = Math.max(lastEvent, event.id); sessionStorage.setItem(storageKey, lastEvent); }
     if (event.type === "unread") {
-      document.querySelectorAll("[data-unread-total]").forEach(function (badge) { badge.textContent = event.total || ""; });
+      document.querySelectorAll("[data-unread-total]").forEach(function (badge) {
+        badge.textContent = event.total || "";
+        badge.hidden = !event.total;
+      });
       return;
+    }
+    if (event.type === "message.new" && event.author !== me && event.conversation !== conversation) {
+      // Counts arrive on connecting and after reading; in between, each new message adds one.
+      document.querySelectorAll("[data-unread-total]").forEach(function (badge) {
+        badge.textContent = (Number(badge.textContent) || 0) + 1;
+        badge.hidden = false;
+      });
     }
     if (event.conversation !== conversation) return;
     if (event.type === "message.new" || event.type === "message.edited" || event.type === "message.deleted") {
