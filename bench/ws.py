@@ -1,4 +1,4 @@
-"""Load benchmark of the real-time messaging: many WebSockets, users paired, 1 message/s each.
+"""Load benchmark of the real-time messaging: many WebSockets, users paired, each sending.
 
 Run: .venv/bin/python bench/ws.py [--connections 1000] [--seconds 30]
 Needs PostgreSQL (127.0.0.1:5432, user postgres, trust auth) and Redis (127.0.0.1:6379).
@@ -12,7 +12,7 @@ other writes to it), with a session each. Then, for each of two servers —
         no database, no auth): the floor under the app —
 it opens every connection from this one asyncio process (half to each daphne, partners on
 different daphnes), waits until the 1-minute load average is below --load-below, has each user
-send 1 message/s (with jitter) to its partner for --seconds, waits for stragglers, and prints
+send a message every --interval seconds (with jitter) to its partner for --seconds, waits for stragglers, and prints
 what was sent, acked, delivered, lost and duplicated, the delivery latency (send → partner's
 receive, one clock: the same process), and the CPU time of the servers, this client,
 PostgreSQL and Redis over the measurement. The Redis db (--redis-db) must be empty: it is
@@ -51,6 +51,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--connections", type=int, default=1000, help="users (even number)")
     parser.add_argument("--seconds", type=float, default=30, help="how long everyone sends")
+    parser.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between one user's messages"
+    )
     parser.add_argument("--only", choices=["both", "app", "echo"], default="both")
     parser.add_argument("--database", default="tremplin_ws_bench")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
@@ -545,7 +548,7 @@ class Run:
         offset = 0.25 + rng.random()  # spread over the first second, none before the start
         number = 0
         while True:
-            at = start + offset + number + rng.uniform(-0.25, 0.25)
+            at = start + (offset + number + rng.uniform(-0.25, 0.25)) * self.args.interval
             if at >= end:
                 return
             delay = at - loop.time()
@@ -768,8 +771,9 @@ def report(results, args):
     print()
     print(describe_machine())
     print(
-        f"load: {args.connections:,} connections, each sending 1 message/s to its partner for "
-        f"{args.seconds:g} s; 2 daphne processes per server, RedisPubSubChannelLayer"
+        f"load: {args.connections:,} connections, each sending a message every "
+        f"{args.interval:g} s to its partner ({args.connections / args.interval:,.0f} messages/s) "
+        f"for {args.seconds:g} s; 2 daphne processes per server, RedisPubSubChannelLayer"
     )
     if args.server_env:
         print(f"extra app server environment: {' '.join(args.server_env)}")
@@ -873,7 +877,8 @@ def main():
         people = create_people(args.connections)
         connections.close_all()
 
-        app_env = {**os.environ}
+        # As in production (config/settings.py): ASGI processes keep their connections.
+        app_env = {"DB_CONN_MAX_AGE": "60", **os.environ}
         for item in args.server_env:
             name, _, value = item.partition("=")
             app_env[name] = value

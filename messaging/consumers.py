@@ -115,14 +115,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def _in_db(self, function, *args, **kwargs):
-        """Run database work in Channels' database thread, then send the events it pushed from
-        this event loop."""
+        """Run database work in a thread, then send the events it pushed from this event loop.
+
+        Not in Channels' single database thread: with it, every socket of the process waits
+        behind every other socket's round trips to PostgreSQL. A pool thread keeps its own
+        connection (kept open by DB_CONN_MAX_AGE), and each call is one whole transaction."""
 
         def run():
             with services.pushes_collected() as pushes:
                 return function(*args, **kwargs), pushes
 
-        result, pushes = await database_sync_to_async(run)()
+        result, pushes = await database_sync_to_async(run, thread_sensitive=False)()
         await services.send_pushes(pushes)
         return result
 
