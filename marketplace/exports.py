@@ -82,24 +82,27 @@ def _safe_cell(value):
     return value
 
 
-def applications_response(opportunity, file_format, user):
-    name = f"{slugify(opportunity.title)[:50]}-{timezone.localdate().isoformat()}"
-    sensitive = user.has_perm("accounts.view_sensitive_data")
-    rows = [[_safe_cell(cell) for cell in row] for row in _rows(opportunity, sensitive)]
+def spreadsheet_response(name, sheets, file_format):
+    """sheets: [(title, rows)] as a download: CSV (the first sheet; UTF-8 with a BOM so that
+    spreadsheets read the accents) or XLSX (every sheet). Cells that a spreadsheet would run
+    as formulas are neutralised."""
+    sheets = [
+        (title, [[_safe_cell(cell) for cell in row] for row in rows]) for title, rows in sheets
+    ]
     if file_format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerows(rows)
+        csv.writer(buffer).writerows(sheets[0][1])
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:
         workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Applications")[:31]
-        for row in rows:
-            sheet.append(row)
+        workbook.remove(workbook.active)
+        for title, rows in sheets:
+            sheet = workbook.create_sheet(str(title)[:31])
+            for row in rows:
+                sheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -109,3 +112,11 @@ def applications_response(opportunity, file_format, user):
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def applications_response(opportunity, file_format, user):
+    name = f"{slugify(opportunity.title)[:50]}-{timezone.localdate().isoformat()}"
+    sensitive = user.has_perm("accounts.view_sensitive_data")
+    return spreadsheet_response(
+        name, [(_("Applications"), _rows(opportunity, sensitive))], file_format
+    )
