@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "programmes"
+    verbose_name = _("Programmes")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts.privacy import register_exporter
+        from programmes.privacy import export_programmes
+
+        register_exporter("programmes", export_programmes)
