@@ -218,6 +218,11 @@ class EventRegistration(models.Model):
     def __str__(self):
         return f"{self.name} – {self.event}"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("programmes:registration_detail", kwargs={"token": self.token})
+
     @property
     def is_active(self):
         return self.status != RegistrationStatus.CANCELLED
@@ -225,11 +230,6 @@ class EventRegistration(models.Model):
     @property
     def uid(self):
         return f"event-{self.event_id}-registration-{self.pk}@{settings.CALENDAR_UID_DOMAIN}"
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("programmes:registration_detail", kwargs={"token": self.token})
 
 
 # --- Attendance -----------------------------------------------------------------------------
