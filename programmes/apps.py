@@ -12,3 +12,9 @@ class ProgrammesConfig(AppConfig):
         from programmes.privacy import export_programmes
 
         register_exporter("programmes", export_programmes)
+
+        from wagtail.signals import page_published
+
+        from programmes.signals import on_page_published
+
+        page_published.connect(on_page_published, dispatch_uid="programmes-event-published")

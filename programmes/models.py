@@ -201,6 +201,10 @@ class EventRegistration(models.Model):
     # The iCalendar SEQUENCE of the invitation: grows with every change sent.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # The times the last invitation sent carried: when an editor moves the event, the confirmed
+    # people whose invitation differs get a new one (SEQUENCE + 1).
+    invited_start_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invited_end_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("event registration")

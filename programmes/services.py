@@ -118,7 +118,10 @@ def _promote_locked(event, now):
     promoted = list(waiting.select_for_update())
     for registration in promoted:
         registration.status = S.CONFIRMED
-        registration.save(update_fields=["status", "updated_at"])
+        registration.invited_start_at, registration.invited_end_at = event.start_at, event.end_at
+        registration.save(
+            update_fields=["status", "invited_start_at", "invited_end_at", "updated_at"]
+        )
         _mail(registration, "promoted")
     return promoted
 
@@ -184,6 +187,8 @@ def registration_create(
                     region=region or "",
                     status=S.WAITLISTED if full else S.CONFIRMED,
                     created_at=now,
+                    invited_start_at=None if full else event.start_at,
+                    invited_end_at=None if full else event.end_at,
                 )
         except IntegrityError:
             raise already from None
@@ -228,6 +233,41 @@ def waitlist_promote(*, event, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         return _promote_locked(_locked_event(event), now)
+
+
+def event_published(*, event, now=None):
+    """After an editor published the event: the confirmed people whose invitation carries other
+    times get an updated one (SEQUENCE + 1, and their reminder is due again), and seats added by
+    a raised capacity go to the waiting list. Returns how many invitations were updated."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked_event(event)
+        if event.end_at <= now:
+            return 0
+        moved = list(
+            EventRegistration.objects.filter(event=event, status=S.CONFIRMED)
+            .exclude(invited_start_at=event.start_at, invited_end_at=event.end_at)
+            .select_for_update()
+        )
+        for registration in moved:
+            registration.sequence += 1
+            registration.invited_start_at, registration.invited_end_at = (
+                event.start_at,
+                event.end_at,
+            )
+            registration.reminder_sent_at = None
+            registration.save(
+                update_fields=[
+                    "sequence",
+                    "invited_start_at",
+                    "invited_end_at",
+                    "reminder_sent_at",
+                    "updated_at",
+                ]
+            )
+            _mail(registration, "moved")
+        _promote_locked(event, now)
+    return len(moved)
 
 
 def reminders_send_due(*, now=None):

@@ -14,6 +14,7 @@ from accounts.emails import absolute_url, reverse_in, send_templated_email
 KINDS = {
     "confirmed": ("programmes/email/confirmed", "confirmed", True),
     "promoted": ("programmes/email/promoted", "confirmed", True),
+    "moved": ("programmes/email/moved", "confirmed", True),
     "waitlisted": ("programmes/email/waitlisted", "waitlisted", False),
     "cancelled": ("programmes/email/cancelled", "cancelled", True),
     "left_waitlist": ("programmes/email/cancelled", "cancelled", False),

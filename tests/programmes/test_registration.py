@@ -377,3 +377,31 @@ def test_many_people_taking_the_last_seats_at_once_never_exceed_capacity(events_
     assert sum(r.status == "confirmed" for r in results) == 3
     assert EventRegistration.objects.filter(event=event, status="confirmed").count() == 3
     assert EventRegistration.objects.filter(event=event, status="waitlisted").count() == 9
+
+
+def test_moving_the_event_sends_updated_invitations_and_raising_capacity_promotes(
+    event, django_capture_on_commit_callbacks
+):
+    people = [factories.UserFactory() for _ in range(3)]
+    registrations = [services.registration_create(actor=p, event=event) for p in people]
+    EventRegistration.objects.filter(pk=registrations[0].pk).update(reminder_sent_at=timezone.now())
+    mail.outbox.clear()
+    page = EventPage.objects.get(pk=event.pk)
+    page.start_at += timedelta(days=1)
+    page.end_at += timedelta(days=1)
+    page.capacity = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert set(by_person) == {p.email for p in people}
+    moved = _ics(by_person[people[0].email]).walk("VEVENT")[0]
+    assert moved["sequence"] == 1
+    assert moved.decoded("dtstart") == page.start_at.astimezone(UTC).replace(microsecond=0)
+    assert _ics(by_person[people[2].email]).walk("VEVENT")[0]["sequence"] == 0  # promoted
+    first = EventRegistration.objects.get(pk=registrations[0].pk)
+    assert first.reminder_sent_at is None  # due again before the new date
+    # Publishing again without a change sends nothing.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        EventPage.objects.get(pk=event.pk).save_revision().publish()
+    assert mail.outbox == []
