@@ -39,7 +39,8 @@ ROLE_PERMISSIONS = {
     ENTREPRENEUR: [],
     MENTOR: [],
     # Their own institution's opportunities, in the admin (marketplace.wagtail_hooks).
-    INSTITUTION_STAFF: ["wagtailadmin.access_admin"],
+    # Attendance at the events of the programmes their institution takes part in.
+    INSTITUTION_STAFF: ["wagtailadmin.access_admin", "programmes.take_attendance"],
     EDITOR: _EDITORIAL,
     PROGRAMME_MANAGER: _EDITORIAL
     + [
@@ -67,6 +68,8 @@ ROLE_PERMISSIONS = {
         "mentoring.view_mentorship",
         "messaging.view_report",
         "messaging.change_report",
+        "programmes.manage_programme",
+        "programmes.take_attendance",
     ],
 }
 

@@ -37,6 +37,14 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
         return paginator.page(paginator.num_pages)
 
 
+class EventCountsAs(models.TextChoices):
+    """What attending an event counts as for its programme (programmes.models.Indicator codes)."""
+
+    INFORMED = "informed", _("Information session (people informed)")
+    REACHED = "reached", _("Outreach or campaign (people reached)")
+    TRAINED = "trained", _("Training session (people trained)")
+
+
 class Region(models.TextChoices):
     RABAT_SALE = "rabat-sale", _("Rabat-Salé")
     TANGER_TETOUAN = "tanger-tetouan", _("Tanger-Tétouan")
@@ -276,6 +284,21 @@ class EventPage(SitePage):
         _("capacity"), null=True, blank=True, help_text=_("Leave empty if there is no limit.")
     )
     registration_open = models.BooleanField(_("registration open"), default=True)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    counts_as = models.CharField(
+        _("attending counts as"),
+        max_length=16,
+        choices=EventCountsAs.choices,
+        blank=True,
+        help_text=_("What the programme counts for each person who attends."),
+    )
     intro = models.TextField(_("introduction"), max_length=300)
     main_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -306,6 +329,7 @@ class EventPage(SitePage):
             heading=_("Where"),
         ),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_open")]),
+        MultiFieldPanel([FieldPanel("programme"), FieldPanel("counts_as")], heading=_("Programme")),
         FieldPanel("intro"),
         FieldPanel("main_image"),
         FieldPanel("body"),

@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from marketplace.api import router as marketplace_router
 from mentoring.api import router as mentoring_router
 from messaging.api import router as messaging_router
+from programmes.api import router as programmes_router
 from search.api import router as search_router
 
 api = NinjaAPI(title="Tremplin API", version="1", urls_namespace="api")
@@ -48,3 +49,4 @@ api.add_router("/marketplace/", marketplace_router)
 api.add_router("/mentoring/", mentoring_router)
 api.add_router("/search", search_router)
 api.add_router("/messaging/", messaging_router)
+api.add_router("/programmes/", programmes_router)

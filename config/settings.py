@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mentoring",
     "search",
     "messaging",
+    "programmes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -354,6 +355,7 @@ SCHEDULED_COMMANDS = [
     "send_session_reminders",
     ["search_index", "--retry"],
     "send_message_digests",
+    "send_event_reminders",
 ]
 
 # --- Messaging ------------------------------------------------------------------------------

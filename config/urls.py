@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("mentoring.urls")),
     path("", include("search.urls")),
     path("", include("messaging.urls")),
+    path("", include("programmes.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

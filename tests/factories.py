@@ -186,3 +186,37 @@ def opportunity(
     for position, (label, weight) in enumerate(criteria):
         Criterion.objects.create(opportunity=created, label=label, weight=weight, position=position)
     return created
+
+
+def programme(*, institutions=(), targets=(), **fields):
+    """A programme (the two pilot regions by default) with its institutions and targets, given
+    as (indicator, target value) pairs."""
+    from datetime import date
+
+    from programmes.models import Programme, Target
+
+    number = next(_slugs)
+    defaults = {
+        "name": f"Programme {number}",
+        "slug": f"programme-{number}",
+        "funder": "Union européenne",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2028, 12, 31),
+        "regions": ["rabat-sale", "tanger-tetouan"],
+    }
+    defaults.update(fields)
+    created = Programme.objects.create(**defaults)
+    created.institutions.add(*institutions)
+    for indicator, value in targets:
+        Target.objects.create(programme=created, indicator=indicator, target_value=value)
+    return created
+
+
+def registration(event, *, user=None, **fields):
+    """A registration through the service: `user`, or a person without an account."""
+    from programmes import services
+
+    if user is None:
+        fields.setdefault("name", f"Personne {next(_slugs)}")
+        fields.setdefault("phone", f"06 {next(_slugs) % 100:02d} 00 {next(_slugs) % 100:02d} 11")
+    return services.registration_create(actor=user, event=event, **fields)

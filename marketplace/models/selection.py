@@ -124,9 +124,18 @@ class Opportunity(ClusterableModel):
     closes_at = models.DateTimeField(_("closes at"))
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
 
     panels = [
         FieldPanel("institution"),
+        FieldPanel("programme"),
         FieldRowPanel([FieldPanel("title"), FieldPanel("slug")]),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("capacity")]),
         FieldPanel("description"),

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "programmes"
+    verbose_name = _("Programmes")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts.privacy import register_exporter
+        from programmes.privacy import export_programmes
+
+        register_exporter("programmes", export_programmes)
+
+        from wagtail.signals import page_published
+
+        from programmes.signals import on_page_published
+
+        page_published.connect(on_page_published, dispatch_uid="programmes-event-published")

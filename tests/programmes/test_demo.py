@@ -1,0 +1,35 @@
+import time
+
+import pytest
+from django.core.management import call_command
+
+from cms.models import EventPage
+from programmes import queries
+from programmes.models import Attendance, EventRegistration, Programme
+
+
+@pytest.mark.django_db
+def test_the_demo_programme_has_figures_and_a_second_run_creates_nothing():
+    from programmes import demo
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    programme = Programme.objects.get(slug=demo.SLUG)
+    assert programme.institutions.count() == 3
+    targets = {t.indicator: t.target_value for t in programme.targets.all()}
+    assert targets["informed"] == 800 and targets["fund_committed_eur"] == 100000
+    assert programme.opportunities.count() == 2
+    assert EventPage.objects.filter(programme=programme).count() >= 5
+    counted = queries.people_counted(programme)
+    assert counted["informed"] > 0 and counted["reached"] > 0
+    people = Attendance.objects.filter(event__programme=programme)
+    assert people.filter(user__isnull=True).exists() and people.filter(user__isnull=False).exists()
+    assert set(people.values_list("gender", flat=True)) >= {"woman", "man"}
+    assert set(people.values_list("region", flat=True)) >= {"rabat-sale", "tanger-tetouan"}
+    assert 30 <= people.count() <= 100
+    counts = (EventRegistration.objects.count(), Attendance.objects.count())
+
+    started = time.monotonic()
+    for _label, step in demo.steps():
+        assert step() == 0
+    assert time.monotonic() - started < 5
+    assert (EventRegistration.objects.count(), Attendance.objects.count()) == counts
