@@ -12,6 +12,7 @@ MENTOR = "Mentors"
 INSTITUTION_STAFF = "Institution staff"
 EDITOR = "Editors"
 PROGRAMME_MANAGER = "Programme managers"
+FUNDER = "Funders"
 
 ROLE_LABELS = {
     ENTREPRENEUR: _("Entrepreneur"),
@@ -19,6 +20,7 @@ ROLE_LABELS = {
     INSTITUTION_STAFF: _("Institution staff"),
     EDITOR: _("Editor"),
     PROGRAMME_MANAGER: _("Programme manager"),
+    FUNDER: _("Funder"),
 }
 
 # "app_label.codename" of the model permissions each role holds. Roles of later issues add
@@ -42,6 +44,8 @@ ROLE_PERMISSIONS = {
     # Attendance at the events of the programmes their institution takes part in.
     INSTITUTION_STAFF: ["wagtailadmin.access_admin", "programmes.take_attendance"],
     EDITOR: _EDITORIAL,
+    # The programme's figures, read in the admin; nothing to change.
+    FUNDER: ["wagtailadmin.access_admin", "programmes.view_impact"],
     PROGRAMME_MANAGER: _EDITORIAL
     + [
         "wagtailimages.delete_image",
@@ -70,6 +74,9 @@ ROLE_PERMISSIONS = {
         "messaging.change_report",
         "programmes.manage_programme",
         "programmes.take_attendance",
+        "programmes.view_impact",
+        "programmes.manage_journeys",
+        "programmes.manage_grants",
     ],
 }
 

@@ -481,6 +481,7 @@ DEMO_USERS = [
     ("institution@tremplin.example", "Nadia Amrani", "Institution staff"),
     ("mentor@tremplin.example", "Karim Tazi", "Mentors"),
     ("entrepreneur@tremplin.example", "Aminata Diallo", "Entrepreneurs"),
+    ("funder@tremplin.example", "Claire Martin", "Funders"),
 ]
 
 

@@ -2,7 +2,7 @@
 the attendance pages."""
 
 from django import forms
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -12,6 +12,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.admin_menu import PermissionMenuItem
+from programmes import admin_views
 from programmes.models import PROGRAMME_REGIONS, Programme
 
 MANAGE = "programmes.manage_programme"
@@ -93,4 +94,67 @@ def register_attendance_menu_item():
         icon_name="tick",
         order=256,
         permission="programmes.take_attendance",
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_programme_screens():
+    impact = [
+        path("", admin_views.impact_index, name="index"),
+        path("<int:programme_id>/", admin_views.impact_dashboard, name="dashboard"),
+        path("<int:programme_id>/print/", admin_views.impact_print, name="print"),
+        path(
+            "<int:programme_id>/export.<str:file_format>",
+            admin_views.impact_export,
+            name="export",
+        ),
+    ]
+    journeys = [
+        path("cohorts/", admin_views.cohort_index, name="cohorts"),
+        path("cohorts/<int:cohort_id>/", admin_views.cohort_journeys, name="cohort"),
+        path("<int:journey_id>/", admin_views.journey_detail, name="journey"),
+    ]
+    grants = [
+        path("", admin_views.grant_programmes, name="programmes"),
+        path("programme/<int:programme_id>/", admin_views.grant_index, name="index"),
+        path("programme/<int:programme_id>/new/", admin_views.grant_award, name="award"),
+        path("<int:grant_id>/", admin_views.grant_detail, name="grant"),
+    ]
+    return [
+        path("impact/", include((impact, "programmes_impact"))),
+        path("journeys/", include((journeys, "programmes_journeys"))),
+        path("grants/", include((grants, "programmes_grants"))),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_impact_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Impact"),
+        reverse("programmes_impact:index"),
+        icon_name="table",
+        order=257,
+        permission=admin_views.VIEW_IMPACT,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_cohorts_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Cohorts and journeys"),
+        reverse("programmes_journeys:cohorts"),
+        icon_name="group",
+        order=258,
+        permission=admin_views.MANAGE_JOURNEYS,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_grants_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Grants"),
+        reverse("programmes_grants:programmes"),
+        icon_name="doc-full",
+        order=259,
+        permission=admin_views.MANAGE_GRANTS,
     )

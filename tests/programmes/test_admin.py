@@ -34,6 +34,8 @@ def test_a_manager_creates_a_programme_with_targets_in_the_admin(client, manager
         "regions": ["rabat-sale", "tanger-tetouan"],
         "institutions": [institution.pk],
         "description": "",
+        "fund_eur": "100000",
+        "training_sessions_required": "4",
         "targets-TOTAL_FORMS": "2",
         "targets-INITIAL_FORMS": "0",
         "targets-MIN_NUM_FORMS": "0",

@@ -71,6 +71,18 @@ class Programme(ClusterableModel):
         help_text=_("Their staff take attendance at the programme's events."),
     )
     description = models.TextField(_("description"), blank=True)
+    fund_eur = models.DecimalField(
+        _("start-up fund (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text=_("Grants are awarded from it, never beyond what remains."),
+    )
+    training_sessions_required = models.PositiveSmallIntegerField(
+        _("training sessions required"),
+        default=4,
+        help_text=_("Sessions a person attends before their journey can be marked “trained”."),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
@@ -79,7 +91,8 @@ class Programme(ClusterableModel):
             [FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")])],
             heading=_("Period"),
         ),
-        FieldPanel("budget_eur"),
+        FieldRowPanel([FieldPanel("budget_eur"), FieldPanel("fund_eur")]),
+        FieldPanel("training_sessions_required"),
         FieldPanel("regions"),
         FieldPanel("institutions"),
         FieldPanel("description"),
@@ -93,6 +106,7 @@ class Programme(ClusterableModel):
         permissions = [
             ("manage_programme", _("Can manage programmes and their targets")),
             ("take_attendance", _("Can take attendance at events")),
+            ("view_impact", _("Can see the impact dashboard and its exports")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,61 @@
+"""Every change in programmes: event registration and attendance (events), journeys, grants."""
+
+from programmes.services.events import (
+    MANAGE,
+    REMINDER_AHEAD,
+    TAKE_ATTENDANCE,
+    attendance_add_walk_in,
+    attendance_set,
+    can_change_registration,
+    can_take_attendance,
+    event_published,
+    registration_cancel,
+    registration_create,
+    reminders_send_due,
+    waitlist_promote,
+)
+from programmes.services.grants import (
+    MANAGE_GRANTS,
+    disbursement_record,
+    fund_totals,
+    grant_award,
+    grant_cancel,
+    tranche_condition_met,
+)
+from programmes.services.journeys import (
+    MANAGE_JOURNEYS,
+    follow_up_record,
+    journey_advance,
+    journey_correct,
+    journey_start,
+    journeys_advance,
+    training_sessions_attended,
+)
+
+__all__ = [
+    "MANAGE",
+    "MANAGE_GRANTS",
+    "MANAGE_JOURNEYS",
+    "REMINDER_AHEAD",
+    "TAKE_ATTENDANCE",
+    "attendance_add_walk_in",
+    "attendance_set",
+    "can_change_registration",
+    "can_take_attendance",
+    "disbursement_record",
+    "event_published",
+    "follow_up_record",
+    "fund_totals",
+    "grant_award",
+    "grant_cancel",
+    "journey_advance",
+    "journey_correct",
+    "journey_start",
+    "journeys_advance",
+    "registration_cancel",
+    "registration_create",
+    "reminders_send_due",
+    "training_sessions_attended",
+    "tranche_condition_met",
+    "waitlist_promote",
+]

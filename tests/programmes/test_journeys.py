@@ -1,0 +1,254 @@
+"""Journeys: forward one step at a time, corrections only with a reason, every change
+audited, the cohort list moving everyone or nobody, and who may do it."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts import roles
+from programmes import services
+from programmes.models import Attendance, Cohort, JourneyChange, Step, StepRecord
+from tests import factories
+
+TODAY = date(2026, 11, 1)
+
+
+@pytest.fixture
+def cohort(programme):
+    return Cohort.objects.create(programme=programme, name="Salé 1", starts_on=date(2026, 3, 1))
+
+
+def start(manager, programme, cohort=None, **user_fields):
+    person = factories.UserFactory(roles=[roles.ENTREPRENEUR], **user_fields)
+    return services.journey_start(
+        actor=manager, programme=programme, person=person, on=date(2026, 3, 2), cohort=cohort
+    )
+
+
+def walk(manager, journey, *steps):
+    for step in steps:
+        journey = services.journey_advance(actor=manager, journey=journey, step=step, on=TODAY)
+    return journey
+
+
+def test_a_journey_moves_forward_one_step_at_a_time_and_each_move_is_audited(manager, programme):
+    journey = start(manager, programme)
+    journey = walk(manager, journey, Step.APPLIED, Step.SELECTED)
+    assert journey.step == Step.SELECTED
+    with pytest.raises(ValidationError) as back:
+        services.journey_advance(actor=manager, journey=journey, step=Step.APPLIED, on=TODAY)
+    assert back.value.code == "backwards"
+    with pytest.raises(ValidationError) as skip:
+        services.journey_advance(actor=manager, journey=journey, step=Step.CERTIFIED, on=TODAY)
+    assert skip.value.code == "skipped"
+    assert list(journey.records.values_list("step", flat=True)) == [
+        "informed",
+        "applied",
+        "selected",
+    ]
+    changes = list(journey.changes.values_list("action", "from_step", "to_step"))
+    assert changes == [
+        ("start", "", "informed"),
+        ("advance", "informed", "applied"),
+        ("advance", "applied", "selected"),
+    ]
+    assert all(change.actor_id == manager.pk for change in journey.changes.all())
+
+
+def test_a_date_in_the_future_is_refused(manager, programme):
+    journey = start(manager, programme)
+    with pytest.raises(ValidationError) as error:
+        services.journey_advance(
+            actor=manager,
+            journey=journey,
+            step=Step.APPLIED,
+            on=timezone.localdate() + timedelta(days=2),
+        )
+    assert error.value.code == "future"
+
+
+def test_trained_needs_the_required_sessions_attended(manager, programme, events_index):
+    programme.training_sessions_required = 2
+    programme.save()
+    journey = walk(manager, start(manager, programme), Step.APPLIED, Step.SELECTED)
+    with pytest.raises(ValidationError) as error:
+        services.journey_advance(actor=manager, journey=journey, step=Step.TRAINED, on=TODAY)
+    assert error.value.code == "training_incomplete"
+    for number in range(2):
+        event = factories.event_page(
+            events_index,
+            starts_in_days=-10 - number,
+            programme=programme,
+            counts_as="trained",
+            slug=f"formation-{number}",
+        )
+        Attendance.objects.create(
+            event=event, person_key=f"u:{journey.person_id}", user=journey.person, name="x"
+        )
+    assert (
+        services.journey_advance(actor=manager, journey=journey, step=Step.TRAINED, on=TODAY).step
+        == Step.TRAINED
+    )
+
+
+def test_certification_keeps_the_number_private_and_out_of_the_audit(manager, programme, client):
+    programme.training_sessions_required = 0
+    programme.save()
+    journey = walk(manager, start(manager, programme), Step.APPLIED, Step.SELECTED, Step.TRAINED)
+    with pytest.raises(ValidationError) as error:
+        services.journey_advance(
+            actor=manager, journey=journey, step=Step.CERTIFIED, on=TODAY, registration_number="abc"
+        )
+    assert error.value.code == "registration_number"
+    journey = services.journey_advance(
+        actor=manager,
+        journey=journey,
+        step=Step.CERTIFIED,
+        on=TODAY,
+        registration_number="0012 3456 78",
+    )
+    assert (
+        journey.registration_verified_by == manager
+        and journey.registration_number == "0012 3456 78"
+    )
+    assert "0012" not in str(list(JourneyChange.objects.values_list("details", flat=True)))
+    # Staff who may not see sensitive data see that a number is recorded, not the number.
+    viewer = factories.UserFactory(is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="manage_journeys"),
+    )
+    client.force_login(viewer)
+    page = client.get(f"/admin/journeys/{journey.pk}/")
+    assert page.status_code == 200 and "0012 3456 78" not in page.content.decode()
+    client.force_login(manager)
+    assert "0012 3456 78" in client.get(f"/admin/journeys/{journey.pk}/").content.decode()
+
+
+def test_business_created_needs_a_business_the_person_owns(manager, programme):
+    programme.training_sessions_required = 0
+    programme.save()
+    journey = walk(manager, start(manager, programme), Step.APPLIED, Step.SELECTED, Step.TRAINED)
+    journey = services.journey_advance(
+        actor=manager,
+        journey=journey,
+        step=Step.CERTIFIED,
+        on=TODAY,
+        registration_number="12345678",
+    )
+    someone_elses = factories.business(factories.UserFactory())
+    with pytest.raises(ValidationError) as error:
+        services.journey_advance(
+            actor=manager,
+            journey=journey,
+            step=Step.BUSINESS_CREATED,
+            on=TODAY,
+            business=someone_elses,
+        )
+    assert error.value.code == "not_owner"
+    own = factories.business(journey.person)
+    journey = services.journey_advance(
+        actor=manager, journey=journey, step=Step.BUSINESS_CREATED, on=TODAY, business=own
+    )
+    assert journey.business == own
+    with pytest.raises(ValidationError) as unfunded:
+        services.journey_advance(actor=manager, journey=journey, step=Step.FUNDED, on=TODAY)
+    assert unfunded.value.code == "no_grant"
+    follow_up = services.follow_up_record(
+        actor=manager,
+        journey=journey,
+        months=6,
+        on=TODAY,
+        still_active=True,
+        jobs=3,
+        turnover_band="lt50k",
+    )
+    journey.refresh_from_db()
+    assert journey.step == Step.FOLLOWED_UP and follow_up.jobs == 3
+    with pytest.raises(ValidationError) as twice:
+        services.follow_up_record(
+            actor=manager,
+            journey=journey,
+            months=6,
+            on=TODAY,
+            still_active=True,
+            jobs=3,
+            turnover_band="lt50k",
+        )
+    assert twice.value.code == "exists"
+
+
+def test_a_correction_needs_a_reason_and_keeps_what_it_removed(manager, programme):
+    journey = walk(manager, start(manager, programme), Step.APPLIED, Step.SELECTED)
+    with pytest.raises(ValidationError) as no_reason:
+        services.journey_correct(actor=manager, journey=journey, step=Step.INFORMED, reason=" ")
+    assert no_reason.value.code == "reason"
+    with pytest.raises(ValidationError) as forward:
+        services.journey_correct(actor=manager, journey=journey, step=Step.TRAINED, reason="x")
+    assert forward.value.code == "not_backwards"
+    journey = services.journey_correct(
+        actor=manager, journey=journey, step=Step.INFORMED, reason="Applied to another programme"
+    )
+    assert journey.step == Step.INFORMED
+    assert list(journey.records.values_list("step", flat=True)) == ["informed"]
+    change = journey.changes.get(action="correct")
+    assert change.reason == "Applied to another programme" and change.from_step == "selected"
+    assert [row["step"] for row in change.details["removed"]] == ["applied", "selected"]
+
+
+def test_the_cohort_list_moves_everyone_or_nobody(manager, programme, cohort, client):
+    ready = [start(manager, programme, cohort) for _ in range(3)]
+    behind = start(manager, programme, cohort, display_name="Awa Diallo")
+    for journey in ready:
+        walk(manager, journey, Step.APPLIED)
+    client.force_login(manager)
+    url = f"/admin/journeys/cohorts/{cohort.pk}/"
+    page = client.post(
+        url,
+        {
+            "journey": [j.pk for j in [*ready, behind]],
+            "step": "selected",
+            "on": "2026-10-01",
+            "evidence": "Jury du 1er octobre",
+        },
+    )
+    assert page.status_code == 200 and "Awa Diallo" in page.content.decode()
+    assert StepRecord.objects.filter(step="selected").count() == 0  # nobody moved
+    page = client.post(
+        url,
+        {
+            "journey": [j.pk for j in ready],
+            "step": "selected",
+            "on": "2026-10-01",
+            "evidence": "Jury",
+        },
+    )
+    assert page.status_code == 302
+    assert StepRecord.objects.filter(step="selected", evidence="Jury").count() == 3
+    # Bad input: a date that is not one changes nothing and says why.
+    page = client.post(url, {"journey": [behind.pk], "step": "applied", "on": "demain"})
+    assert page.status_code == 200 and StepRecord.objects.filter(step="applied").count() == 3
+
+
+def test_only_staff_with_the_permission_change_journeys(manager, programme, cohort, client):
+    journey = start(manager, programme, cohort)
+    entrepreneur = journey.person
+    with pytest.raises(PermissionDenied):
+        services.journey_advance(actor=entrepreneur, journey=journey, step=Step.APPLIED, on=TODAY)
+    staff = factories.UserFactory(roles=[roles.INSTITUTION_STAFF])
+    factories.institution(staff=[staff])
+    for user in (entrepreneur, staff):
+        client.force_login(user)
+        for url in (
+            f"/admin/journeys/{journey.pk}/",
+            f"/admin/journeys/cohorts/{cohort.pk}/",
+        ):
+            assert client.get(url).status_code in (302, 403)
+    client.logout()
+    assert client.get(f"/admin/journeys/{journey.pk}/").status_code == 302  # to the log-in
+    client.force_login(manager)
+    assert client.get("/admin/journeys/999999/").status_code == 404
