@@ -4,6 +4,7 @@
 only /ws/ here and pages go to the WSGI workers, which cost a fifth of the CPU per request.
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -27,3 +28,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far lives as long as the process: keep it out of the cyclic collector,
+# whose full passes over a fully imported Django and Wagtail otherwise stall every socket of
+# the process for tens of milliseconds (seen as latency spikes in bench/ws).
+gc.freeze()

@@ -119,7 +119,7 @@ def send_message(request, conversation_id: int, payload: MessageIn):
             return JsonResponse(
                 {"message": error_text(error)},
                 status=429,
-                headers={"Retry-After": str(services.RATE_WINDOW)},
+                headers={"Retry-After": str(error.params["retry_after"])},
             )
         return Status(400, {"message": error_text(error)})
     except PermissionDenied as error:

@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import ratelimit
 from messaging.models import MAX_LENGTH, Block, Conversation, Event, Message, Participant, Report
 
 logger = logging.getLogger(__name__)
@@ -219,16 +220,12 @@ def conversation_for_application(*, actor, application):
 
 
 def _check_rate(actor):
-    """A fixed window per user, counted in the cache (Redis when there is one)."""
-    key = f"messaging:rate:{actor.pk}:{int(timezone.now().timestamp()) // RATE_WINDOW}"
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the first message of the window
-        cache.add(key, 0, RATE_WINDOW * 2)
-        count = cache.incr(key)
-    if count > RATE_LIMIT:
+    wait = ratelimit.hit(f"messaging:{actor.pk}", limit=RATE_LIMIT, window=RATE_WINDOW)
+    if wait:
         raise ValidationError(
-            _("You are sending too fast: wait a few seconds."), code="rate_limited"
+            _("You are sending too fast: wait a few seconds."),
+            code="rate_limited",
+            params={"retry_after": wait},
         )
 
 

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from marketplace.models import Business
 from marketplace.views import error_text
 from programmes import charts, exports, indicators, services
 from programmes.models import (
+    PERSON_REGIONS,
     STEPS,
     Cohort,
     FollowUp,
@@ -108,7 +110,7 @@ def impact_print(request, programme_id):
 def impact_export(request, programme_id, file_format):
     programme = get_object_or_404(Programme, pk=programme_id)
     table = request.GET.get("table", "logframe")
-    if table not in ("logframe", "records"):
+    if table not in ("logframe", "records") or file_format not in ("csv", "xlsx"):
         raise Http404
     figures = indicators.programme_figures(programme) if table == "logframe" else None
     return exports.impact_response(programme, figures, table, file_format)
@@ -126,11 +128,44 @@ class BulkAdvanceForm(forms.Form):
     evidence = forms.CharField(label=gettext_lazy("Evidence"), max_length=300, required=False)
 
 
+class CohortForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"), queryset=Programme.objects.order_by("name")
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    starts_on = forms.DateField(
+        label=gettext_lazy("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class JoinForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail address of the person's account"))
+    region = forms.ChoiceField(
+        label=gettext_lazy("Region"), choices=[("", "—"), *PERSON_REGIONS], required=False
+    )
+    on = forms.DateField(
+        label=gettext_lazy("Informed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 @permission_required(MANAGE_JOURNEYS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
 def cohort_index(request):
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            return redirect("programmes_journeys:cohort", cohort_id=cohort.pk)
     cohorts = Cohort.objects.select_related("programme").order_by("-starts_on")
     return _admin_page(
-        request, "programmes/admin/cohort_index.html", _("Cohorts"), {"cohorts": cohorts}, "group"
+        request,
+        "programmes/admin/cohort_index.html",
+        _("Cohorts"),
+        {"cohorts": cohorts, "form": form},
+        "group",
     )
 
 
@@ -141,9 +176,33 @@ def cohort_journeys(request, cohort_id):
     journeys = cohort.journeys.select_related("person", "business").order_by(
         "person__display_name", "pk"
     )
-    form = BulkAdvanceForm(request.POST or None, initial={"on": timezone.localdate()})
+    joining = request.POST.get("action") == "join"
+    form = BulkAdvanceForm(
+        None if joining else request.POST or None, initial={"on": timezone.localdate()}
+    )
+    join = JoinForm(request.POST if joining else None, initial={"on": timezone.localdate()})
     ticked = request.POST.getlist("journey")
-    if request.method == "POST" and form.is_valid():
+    if joining and join.is_valid():
+        person = User.objects.filter(email__iexact=join.cleaned_data["email"]).first()
+        try:
+            if person is None:
+                raise ValidationError(_("No account has this e-mail address."), code="no_account")
+            services.journey_start(
+                actor=request.user,
+                programme=cohort.programme,
+                person=person,
+                cohort=cohort,
+                region=join.cleaned_data["region"],
+                on=join.cleaned_data["on"],
+            )
+        except ValidationError as error:
+            join.add_error("email", error)
+        else:
+            messages.success(
+                request, _("%(name)s joined the cohort.") % {"name": person.display_name}
+            )
+            return redirect("programmes_journeys:cohort", cohort_id=cohort.pk)
+    if request.method == "POST" and not joining and form.is_valid():
         chosen = [journey for journey in journeys if str(journey.pk) in ticked]
         try:
             moved = services.journeys_advance(
@@ -166,7 +225,14 @@ def cohort_journeys(request, cohort_id):
         request,
         "programmes/admin/cohort_journeys.html",
         str(cohort),
-        {"cohort": cohort, "journeys": journeys, "form": form, "ticked": ticked, "steps": STEPS},
+        {
+            "cohort": cohort,
+            "journeys": journeys,
+            "form": form,
+            "join": join,
+            "ticked": ticked,
+            "steps": STEPS,
+        },
         "group",
     )
 

@@ -213,8 +213,194 @@ def _upcoming_registrations(accounts):
     return min(len(accounts), 3) + 1
 
 
+# People followed through the programme: how many reached each step (a believable funnel).
+FUNNEL = [
+    ("informed", 72),
+    ("applied", 58),
+    ("selected", 44),
+    ("trained", 35),
+    ("certified", 27),
+]
+COHORTS = [
+    ("Rabat-Salé — printemps 2026", date(2026, 3, 2), "rabat-sale"),
+    ("Tanger-Tétouan — automne 2026", date(2026, 9, 7), "tanger-tetouan"),
+]
+EVIDENCE = {
+    "informed": "Feuille de présence de la séance d'information",
+    "applied": "Dossier de candidature reçu",
+    "selected": "Procès-verbal du comité de sélection",
+    "trained": "Feuilles de présence des ateliers de gestion",
+    "certified": "Carte d'auto-entrepreneur vérifiée",
+    "business_created": "Statuts déposés",
+}
+# (business slug, amount in EUR, MAD for 1 EUR, decided on, tranches paid)
+GRANTS = [
+    ("cooperative-saveurs-du-sahel", "24000", "10.8620", date(2026, 5, 12), 2),
+    ("taawuniyat-al-amal-tanger", "18500", "10.9105", date(2026, 7, 3), 1),
+    ("atelier-couture-grace", "15000", "10.7980", date(2026, 9, 22), 1),
+    ("jp-reparation-telephones", "12000", "10.8340", date(2026, 10, 28), 0),
+]
+
+
+def _step_day(start, step_number, index):
+    """Deterministic dates: each step some weeks after the previous one, spread by person."""
+    return start + timedelta(days=step_number * 30 + index % 17)
+
+
+def seed_journeys():
+    """Journeys for demo participants (accounts without a password) and the demo entrepreneurs
+    who own the demo businesses; rows are written directly, as the history they stand for."""
+    from accounts.models import User
+    from marketplace.models import Membership
+    from programmes.models import Cohort, Journey, JourneyChange, Programme, StepRecord
+
+    programme = Programme.objects.filter(slug=SLUG).first()
+    if programme is None or programme.journeys.exists():
+        return 0
+    Programme.objects.filter(pk=programme.pk).update(
+        fund_eur=Decimal("100000"), training_sessions_required=3
+    )
+    manager = User.objects.filter(email="manager@tremplin.example").first()
+    cohorts = [
+        Cohort.objects.get_or_create(
+            programme=programme, name=name, defaults={"starts_on": starts_on}
+        )[0]
+        for name, starts_on, _region in COHORTS
+    ]
+    participants = []
+    for index in range(FUNNEL[0][1]):
+        first, gender = FIRST_NAMES[index % len(FIRST_NAMES)]
+        last = LAST_NAMES[(index * 5) % len(LAST_NAMES)]
+        user = User(
+            email=f"participant{index + 1:02d}@tremplin.example",
+            display_name=f"{first} {last}",
+            gender=gender,
+        )
+        user.set_unusable_password()
+        participants.append(user)
+    participants = User.objects.bulk_create(participants, ignore_conflicts=True)
+    participants = list(
+        User.objects.filter(
+            email__startswith="participant", email__endswith="@tremplin.example"
+        ).order_by("email")
+    )
+    owners = {
+        membership.user_id: membership.business
+        for membership in Membership.objects.filter(
+            role=Membership.Role.OWNER, business__status="published"
+        ).select_related("business", "user")
+    }
+    owner_users = list(User.objects.filter(pk__in=owners).order_by("email"))
+    people = owner_users + participants
+    journeys, records, changes = [], [], []
+    for index, person in enumerate(people):
+        is_owner = person.pk in owners
+        cohort_index = 0 if index % 3 else 1
+        _name, start, region = COHORTS[cohort_index]
+        start = start - timedelta(days=60)
+        reached = [step for step, count in FUNNEL if is_owner or index - len(owner_users) < count]
+        if is_owner:
+            reached.append("business_created")
+        journey = Journey(
+            programme=programme,
+            person=person,
+            cohort=cohorts[cohort_index],
+            region=region,
+            step=reached[-1],
+            business=owners.get(person.pk) if is_owner else None,
+            registration_number=f"{2026000000 + index:010d}" if "certified" in reached else "",
+            registration_verified_by=manager if "certified" in reached else None,
+        )
+        journeys.append((journey, reached, start, index))
+    Journey.objects.bulk_create([journey for journey, *_rest in journeys])
+    today = date.today()
+    for journey, reached, start, index in journeys:
+        previous = ""
+        for number, step in enumerate(reached):
+            on = min(_step_day(start, number, index), today)
+            records.append(
+                StepRecord(
+                    journey=journey,
+                    step=step,
+                    reached_on=on,
+                    evidence=EVIDENCE[step],
+                    recorded_by=manager,
+                )
+            )
+            changes.append(
+                JourneyChange(
+                    journey=journey,
+                    actor=manager,
+                    action="start" if not previous else "advance",
+                    from_step=previous,
+                    to_step=step,
+                    details={"on": on.isoformat(), "evidence": EVIDENCE[step]},
+                )
+            )
+            previous = step
+    StepRecord.objects.bulk_create(records)
+    JourneyChange.objects.bulk_create(changes)
+    return len(journeys) + len(records)
+
+
+def seed_grants():
+    """Grants to demo businesses through the services (the fund's rule holds), with their
+    tranches' conditions met and paid as far as each has got."""
+    from accounts.models import User
+    from marketplace.models import Business
+    from programmes import services
+    from programmes.models import Programme
+
+    programme = Programme.objects.filter(slug=SLUG).first()
+    manager = User.objects.filter(email="manager@tremplin.example").first()
+    if programme is None or manager is None or programme.grants.exists():
+        return 0
+    created = 0
+    for slug, amount, rate, decided_on, paid in GRANTS:
+        business = Business.objects.filter(slug=slug, status="published").first()
+        if business is None:
+            continue
+        amount = Decimal(amount)
+        first = (amount * Decimal("0.6")).quantize(Decimal("1"))
+        grant = services.grant_award(
+            actor=manager,
+            programme=programme,
+            business=business,
+            amount_eur=amount,
+            exchange_rate=rate,
+            decided_on=decided_on,
+            purpose="Équipement et fonds de roulement du démarrage",
+            tranches=[
+                {
+                    "amount_eur": first,
+                    "condition": "Factures pro forma de l'équipement",
+                    "due_on": decided_on + timedelta(days=30),
+                },
+                {
+                    "amount_eur": amount - first,
+                    "condition": "Rapport d'activité à 6 mois",
+                    "due_on": decided_on + timedelta(days=180),
+                },
+            ],
+        )
+        for tranche in list(grant.tranches.order_by("number"))[:paid]:
+            paid_on = tranche.due_on - timedelta(days=3)
+            services.tranche_condition_met(actor=manager, tranche=tranche, on=paid_on)
+            services.disbursement_record(
+                actor=manager,
+                tranche=tranche,
+                amount_eur=tranche.amount_eur,
+                paid_on=paid_on,
+                reference=f"VIR-{decided_on:%Y%m}-{grant.pk:03d}-{tranche.number}",
+            )
+        created += 1
+    return created
+
+
 def steps():
     return [
         ("programme Work4Integration", seed_programme),
         ("event registrations and attendance", seed_attendance),
+        ("journeys of the programme's participants", seed_journeys),
+        ("start-up grants", seed_grants),
     ]

@@ -1,4 +1,4 @@
-"""A person's event registrations and attendance, for "download my data"."""
+"""A person's event registrations, attendance and journeys, for "download my data"."""
 
 
 def _iso(value):
@@ -6,7 +6,7 @@ def _iso(value):
 
 
 def export_programmes(user):
-    from programmes.models import Attendance, EventRegistration
+    from programmes.models import Attendance, EventRegistration, Journey
 
     return {
         "event_registrations": [
@@ -26,5 +26,28 @@ def export_programmes(user):
         "attendance": [
             {"event": a.event.title, "recorded_at": _iso(a.recorded_at)}
             for a in Attendance.objects.filter(user=user).select_related("event")
+        ],
+        "journeys": [
+            {
+                "programme": journey.programme.name,
+                "step": journey.step,
+                "registration_number": journey.registration_number,
+                "steps": [
+                    {"step": r.step, "reached_on": _iso(r.reached_on), "evidence": r.evidence}
+                    for r in journey.records.all()
+                ],
+                "follow_ups": [
+                    {
+                        "after_months": f.months,
+                        "still_active": f.still_active,
+                        "jobs": f.jobs,
+                        "turnover_band": f.turnover_band,
+                    }
+                    for f in journey.follow_ups.all()
+                ],
+            }
+            for journey in Journey.objects.filter(person=user)
+            .select_related("programme")
+            .prefetch_related("records", "follow_ups")
         ],
     }

@@ -12,3 +12,13 @@ def on_page_published(sender, instance, **kwargs):
     if instance.locale.language_code != settings.LANGUAGE_CODE:
         return  # registrations hang on the default language's page
     services.event_published(event=instance)
+
+
+def on_user_deleted(sender, instance, **kwargs):
+    """A deleted account leaves its journey to the programme's figures, anonymous: the
+    registration number goes with the person."""
+    from programmes.models import Journey
+
+    Journey.objects.filter(person=instance).update(
+        registration_number="", registration_verified_by=None
+    )

@@ -24,6 +24,7 @@ from programmes.services.grants import (
 )
 from programmes.services.journeys import (
     MANAGE_JOURNEYS,
+    cohort_create,
     follow_up_record,
     journey_advance,
     journey_correct,
@@ -33,6 +34,7 @@ from programmes.services.journeys import (
 )
 
 __all__ = [
+    "cohort_create",
     "MANAGE",
     "MANAGE_GRANTS",
     "MANAGE_JOURNEYS",

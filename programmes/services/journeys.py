@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from programmes.models import (
     STEPS,
     Attendance,
+    Cohort,
     FollowUp,
     Journey,
     JourneyChange,
@@ -44,6 +45,16 @@ def training_sessions_attended(journey):
         .distinct()
         .count()
     )
+
+
+def cohort_create(*, actor, programme, name, starts_on):
+    _require(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Name the cohort."), code="name")
+    if Cohort.objects.filter(programme=programme, name__iexact=name).exists():
+        raise ValidationError(_("This programme already has a cohort of this name."), code="exists")
+    return Cohort.objects.create(programme=programme, name=name[:120], starts_on=starts_on)
 
 
 def journey_start(*, actor, programme, person, on, cohort=None, region="", evidence=""):

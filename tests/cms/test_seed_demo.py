@@ -24,7 +24,7 @@ def _counts():
 def test_seed_builds_the_demo_site_and_a_second_run_creates_nothing(client):
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    assert "users: 6 created" in out.getvalue()
+    assert "users: 7 created" in out.getvalue()
     first = _counts()
 
     site = Site.objects.get(is_default_site=True)

@@ -197,7 +197,7 @@ def test_the_api_answers_too_many_messages_with_429_and_retry_after(client, pair
         for n in range(21)
     ]
     assert [r.status_code for r in statuses[:20]] == [201] * 20
-    assert statuses[20].status_code == 429 and statuses[20]["Retry-After"] == "10"
+    assert statuses[20].status_code == 429 and 1 <= int(statuses[20]["Retry-After"]) <= 10
     assert Message.objects.count() == 20
 
 

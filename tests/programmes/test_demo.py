@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from cms.models import EventPage
-from programmes import queries
-from programmes.models import Attendance, EventRegistration, Programme
+from programmes import indicators, queries, services
+from programmes.models import Attendance, EventRegistration, Indicator, Programme
 
 
 @pytest.mark.django_db
@@ -27,6 +27,13 @@ def test_the_demo_programme_has_figures_and_a_second_run_creates_nothing():
     assert set(people.values_list("region", flat=True)) >= {"rabat-sale", "tanger-tetouan"}
     assert 30 <= people.count() <= 100
     counts = (EventRegistration.objects.count(), Attendance.objects.count())
+    # The dashboard tells a story: people at every step, grants partly paid out.
+    figures = indicators.programme_figures(programme)
+    achieved = {row.indicator: row.achieved for row in figures["rows"]}
+    assert all(achieved[code] > 0 for code in Indicator.values), achieved
+    assert achieved["applied"] > achieved["certified"] > achieved["business_created"]
+    fund = services.fund_totals(programme)
+    assert 0 < fund["disbursed"] < fund["committed"] <= fund["fund"] == 100000
 
     started = time.monotonic()
     for _label, step in demo.steps():

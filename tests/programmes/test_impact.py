@@ -122,7 +122,10 @@ def test_the_dashboard_exports_and_printable_page_hide_small_cells(
     page = client.get(f"/admin/impact/{programme.pk}/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count("<svg class=\"progress-chart\"") == len(indicators.I.values) and 'data-table="series-applied"' in html
+    assert (
+        html.count('<svg class="progress-chart"') == len(indicators.I.values)
+        and 'data-table="series-applied"' in html
+    )
     assert "&lt; 5" in html
     csv_file = client.get(f"/admin/impact/{programme.pk}/export.csv?table=logframe")
     rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))

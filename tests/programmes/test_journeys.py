@@ -252,3 +252,53 @@ def test_only_staff_with_the_permission_change_journeys(manager, programme, coho
     assert client.get(f"/admin/journeys/{journey.pk}/").status_code == 302  # to the log-in
     client.force_login(manager)
     assert client.get("/admin/journeys/999999/").status_code == 404
+
+
+def test_a_deleted_account_leaves_an_anonymous_journey_without_its_number(manager, programme):
+    from accounts import services as accounts_services
+    from tests.factories import PASSWORD
+
+    programme.training_sessions_required = 0
+    programme.save()
+    journey = walk(manager, start(manager, programme), Step.APPLIED, Step.SELECTED, Step.TRAINED)
+    services.journey_advance(
+        actor=manager,
+        journey=journey,
+        step=Step.CERTIFIED,
+        on=TODAY,
+        registration_number="87654321",
+    )
+    accounts_services.user_delete(user=journey.person, password=PASSWORD)
+    journey.refresh_from_db()
+    assert journey.person is None and journey.registration_number == ""
+    assert journey.records.count() == 5  # the programme's figures stay true
+
+
+def test_staff_make_a_cohort_and_add_people_by_e_mail(manager, programme, client):
+    client.force_login(manager)
+    response = client.post(
+        "/admin/journeys/cohorts/",
+        {"programme": programme.pk, "name": "Salé 2", "starts_on": "2026-09-01"},
+    )
+    cohort = Cohort.objects.get(name="Salé 2")
+    assert response.status_code == 302
+    again = client.post(
+        "/admin/journeys/cohorts/",
+        {"programme": programme.pk, "name": "salé 2", "starts_on": "2026-09-01"},
+    )
+    assert again.status_code == 200 and Cohort.objects.count() == 1
+    person = factories.UserFactory(email="awa@example.org")
+    url = f"/admin/journeys/cohorts/{cohort.pk}/"
+    data = {
+        "action": "join",
+        "email": "AWA@example.org",
+        "region": "rabat-sale",
+        "on": "2026-09-02",
+    }
+    assert client.post(url, data).status_code == 302
+    journey = person.journeys.get()
+    assert journey.cohort == cohort and journey.step == Step.INFORMED
+    twice = client.post(url, data)
+    unknown = client.post(url, {**data, "email": "nobody@example.org"})
+    assert twice.status_code == 200 and unknown.status_code == 200
+    assert person.journeys.count() == 1
