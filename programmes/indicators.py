@@ -23,7 +23,9 @@ I = Indicator  # noqa: E741 - reads as the indicator codes below
 
 # Where each indicator's figure comes from, as the logframe's "source" column says it.
 SOURCES = {
-    I.INFORMED: _("Attendance at information sessions (one count per person)"),
+    I.INFORMED: _(
+        "Attendance at information sessions, and journeys' step “informed” (one count per person)"
+    ),
     I.REACHED: _("Attendance at outreach events (one count per person)"),
     I.APPLIED: _("Journeys: step “applied”"),
     I.SELECTED: _("Journeys: step “selected”"),
@@ -142,14 +144,17 @@ def _facts(programme):
         indicator = next(code for code, value in ATTENDANCE_KINDS.items() if value == kind)
         facts[indicator].append(fact)
 
-    # 2. Journeys: every step record, with who and which business.
+    # 2. Journeys: every step record, with who and which business. A journey's "informed"
+    # step (often from a paper attendance sheet) counts with attendance, once per person.
     step_to_indicator = {step: code for code, step in JOURNEY_STEPS.items()}
-    for step, on, journey_id, region, gender, business_id, legal_form, sector in (
-        StepRecord.objects.filter(journey__programme=programme, step__in=JOURNEY_STEPS.values())
+    step_to_indicator["informed"] = I.INFORMED
+    for step, on, journey_id, person_id, region, gender, business_id, legal_form, sector in (
+        StepRecord.objects.filter(journey__programme=programme, step__in=step_to_indicator)
         .values_list(
             "step",
             "reached_on",
             "journey_id",
+            "journey__person_id",
             "journey__region",
             "journey__person__gender",
             "journey__business_id",
@@ -165,9 +170,14 @@ def _facts(programme):
             "legal_form": legal_form or UNKNOWN,
             "sector": sector or UNKNOWN,
         }
-        key = business_id if indicator == I.BUSINESS_CREATED else journey_id
-        if indicator == I.BUSINESS_CREATED and business_id is None:
-            continue
+        if indicator == I.BUSINESS_CREATED:
+            if business_id is None:
+                continue
+            key = business_id
+        elif indicator == I.INFORMED:
+            key = f"u:{person_id}" if person_id else f"journey:{journey_id}"
+        else:
+            key = journey_id
         facts[indicator].append(Fact(key, on, attributes))
 
     # 3. Grants: businesses funded and euros committed.

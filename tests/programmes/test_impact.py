@@ -97,12 +97,12 @@ def test_the_figures_come_from_attendance_journeys_and_grants(manager, programme
     )
     figures = indicators.programme_figures(programme, today=date(2026, 11, 1))
     achieved = {row.indicator: row.achieved for row in figures["rows"]}
-    assert achieved["informed"] == 6
+    assert achieved["informed"] == 6 + 7  # six came twice; seven have a journey
     assert achieved["applied"] == 7 and achieved["selected"] == 7 and achieved["trained"] == 0
     assert achieved["funded"] == 1 and achieved["fund_committed_eur"] == Decimal("8000")
     informed = next(row for row in figures["rows"] if row.indicator == "informed")
-    assert informed.target == 800 and informed.progress == 1
-    assert figures["periods"][0] == "Q1 2026" and figures["periods"][-1] == "Q4 2026"
+    assert informed.target == 800 and informed.progress == 2  # 13 of 800
+    assert figures["periods"] == ["T1 2026", "T2 2026", "T3 2026", "T4 2026"]  # in French
     gender = figures["breakdowns"]["gender"]
     funded_row = [
         cells for row, cells in figures["breakdowns"]["sector"]["rows"] if row.indicator == "funded"
@@ -130,7 +130,8 @@ def test_the_dashboard_exports_and_printable_page_hide_small_cells(
     csv_file = client.get(f"/admin/impact/{programme.pk}/export.csv?table=logframe")
     rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
     assert len(rows[0]) == 7 and len(rows) == 1 + len(indicators.I.values)
-    applied = next(row for row in rows if row[4] == "11")
+    applied = rows[1 + indicators.I.values.index("applied")]
+    assert applied[4] == "11"
     assert applied[2] == "10" and applied[3] == "400"
     workbook = load_workbook(
         io.BytesIO(client.get(f"/admin/impact/{programme.pk}/export.xlsx?table=logframe").content)
@@ -200,3 +201,16 @@ def test_the_number_of_queries_does_not_grow_with_the_people(
         Attendance(event=event, person_key=f"p:{n}", name="x") for n in range(10, 1000)
     )
     assert queries() == small
+
+
+def test_informed_counts_attendance_and_journeys_once_per_person(manager, programme, events_index):
+    session = factories.event_page(
+        events_index, starts_in_days=-30, programme=programme, counts_as="informed", slug="info"
+    )
+    journeys = people(programme, 3, step="informed")  # informed on paper
+    came = journeys[0].person
+    Attendance.objects.create(event=session, person_key=f"u:{came.pk}", user=came, name="x")
+    Attendance.objects.create(event=session, person_key="p:+212600000001", name="y")
+    figures = indicators.programme_figures(programme, today=date(2026, 11, 1))
+    informed = next(row for row in figures["rows"] if row.indicator == "informed")
+    assert informed.achieved == 4  # three journeys (one also came) and one person without account
