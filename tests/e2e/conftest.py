@@ -53,8 +53,8 @@ def _server_database(tmp_path_factory):
         return f"sqlite:///{tmp_path_factory.mktemp('e2e')}/site.sqlite3", lambda: None
     import psycopg
 
-    base, _, _name = url.rpartition("/")
-    name = "tremplin_e2e"
+    base, _, suite_database = url.rpartition("/")
+    name = f"{suite_database}_e2e"  # runs on other databases of the server keep apart
 
     def run(sql):
         with psycopg.connect(url, autocommit=True) as connection:
@@ -76,7 +76,8 @@ def site_url(tmp_path_factory):
         if key not in {"DATABASE_URL", "REDIS_URL", "PYTEST_VERSION", "DJANGO_ENV"}
     }
     if os.environ.get("REDIS_URL"):
-        env["REDIS_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/1"
+        base, _, number = os.environ["REDIS_URL"].rpartition("/")
+        env["REDIS_URL"] = f"{base}/{(int(number or 0) + 8) % 16}"  # beside the suite's db
     env.update(
         DATABASE_URL=database_url,
         MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
