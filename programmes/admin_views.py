@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -217,7 +217,11 @@ def cohort_journeys(request, cohort_id):
         else:
             messages.success(
                 request,
-                _("%(count)s people moved to “%(step)s”.")
+                ngettext(
+                    "%(count)s person moved to “%(step)s”.",
+                    "%(count)s people moved to “%(step)s”.",
+                    len(moved),
+                )
                 % {"count": len(moved), "step": Step(form.cleaned_data["step"]).label},
             )
             return redirect("programmes_journeys:cohort", cohort_id=cohort.pk)
