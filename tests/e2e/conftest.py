@@ -14,9 +14,8 @@ a folder CI keeps.
 
 import email
 import email.policy
-import re
-
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -81,11 +80,14 @@ def _server_database(tmp_path_factory):
     return f"{base}/{name}", lambda: run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-# Demo mentors other than mentor@ cannot log in (unusable password): the journeys give one of
-# them the demo password, so that a mentee can ask a mentor who has no mentee of theirs yet.
+# Demo mentors other than mentor@, and the demo's other entrepreneurs, cannot log in (unusable
+# password): the journeys give two of them the demo password: a mentor who has no mentee of
+# theirs yet, and an entrepreneur who has not applied to the seed fund.
 SERVER_SETUP = f"""
 from accounts.models import User
-for user in User.objects.filter(email__in=["claire.dubois@tremplin.example"]):
+for user in User.objects.filter(
+    email__in=["claire.dubois@tremplin.example", "mariam@tremplin.example"]
+):
     user.set_password({PASSWORD!r})
     user.save(update_fields=["password"])
 """
@@ -219,12 +221,16 @@ class Outbox:
                     found.append(email.message_from_bytes(chunk, policy=email.policy.default))
         return found
 
-    def wait_for(self, to, subject="", timeout=10):
-        """The last message to `to` whose subject contains `subject`, waiting for it to come."""
+    def wait_for(self, to, subject="", text="", timeout=10):
+        """The last message to `to` whose subject and text contain those given, waiting for it."""
         deadline = time.monotonic() + timeout
         while True:
             for message in reversed(self.messages()):
-                if to.lower() in str(message["To"]).lower() and subject in str(message["Subject"]):
+                if (
+                    to.lower() in str(message["To"]).lower()
+                    and subject in str(message["Subject"])
+                    and text in self.text(message)
+                ):
                     return message
             if time.monotonic() > deadline:
                 sent = [(str(m["To"]), str(m["Subject"])) for m in self.messages()]
