@@ -194,13 +194,13 @@ def logged_in(browser, phone, site_url, _sessions):
     """`logged_in(email)`: a phone page of a new context where that user is logged in. The log-in
     form is filled once per user and run; later calls reuse the session's cookies."""
 
-    def open_page(email):
+    def open_page(email, **options):
         if email not in _sessions:
             context = browser.new_context(viewport=PHONE)
             log_in(context.new_page(), site_url, email)
             _sessions[email] = context.storage_state()
             context.close()
-        return phone(storage_state=_sessions[email]).new_page()
+        return phone(storage_state=_sessions[email], **options).new_page()
 
     return open_page
 
