@@ -54,9 +54,7 @@ def test_an_article_is_written_translated_moderated_and_published(logged_in, sit
     manager = logged_in("manager@tremplin.example")
     for title in (TITLE_FR, TITLE_AR):
         manager.goto(_edit_url_of(manager, site_url, title))
-        manager.locator(APPROVE).first.evaluate(
-            "button => button.click()"
-        )
+        manager.locator(APPROVE).first.evaluate("button => button.click()")
         manager.wait_for_load_state()
         shot(manager, "approved")
 
