@@ -24,7 +24,16 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed messages
 
-install-test: $(VENV)/.installed-test messages
+install-test: $(VENV)/.installed-test messages node_modules/.installed
+
+# axe-core for the accessibility tests, exactly as package-lock.json pins it (npm from Node.js;
+# without npm on the machine those tests are skipped with that reason).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the axe-core accessibility tests will be skipped"; \
+	fi
 
 # Compiles locale/*/LC_MESSAGES/django.po with Babel: no GNU gettext needed on the machine.
 messages: $(VENV)/.installed
@@ -69,4 +78,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules tests/e2e/artifacts

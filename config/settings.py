@@ -8,6 +8,7 @@ unsafe on the internet are refused at start-up instead of silently used.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -203,6 +204,9 @@ EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
 EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
 EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# `file:///var/tmp/mail` writes each message to a file in that folder (the browser tests read
+# them there). dj-email-url drops the path's leading slash; the folder is the URL's whole path.
+EMAIL_FILE_PATH = urlsplit(EMAIL_URL).path or None
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tremplin <no-reply@tremplin.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where contact-form submissions go when the form page names no recipient.

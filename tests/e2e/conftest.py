@@ -5,9 +5,17 @@ own throw-away database holding the demo content, so browser tests never share s
 rest of the suite: SQLite by default; with DATABASE_URL / REDIS_URL set (as in CI), a database
 of its own on that PostgreSQL server and another Redis database number. Without Chromium on the
 machine (`apt-get install chromium`, which .ci/run does) these tests are skipped with that reason.
+
+The journeys run at a phone's viewport (`phone`), log each demo user in through the form once and
+reuse that session (`logged_in`), read the server's e-mails from the folder its file backend
+writes to (`outbox`), and take screenshots into tests/e2e/artifacts/<test>/NN-step.png (`shot`),
+a folder CI keeps.
 """
 
+import email
+import email.policy
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +27,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+PASSWORD = "tremplin-demo-2026"  # noqa: S105 - the demo accounts' password (cms/demo_content.py)
+PHONE = {"width": 390, "height": 844}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,6 +40,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_sessionstart(session):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -65,8 +80,27 @@ def _server_database(tmp_path_factory):
     return f"{base}/{name}", lambda: run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+# Demo mentors other than mentor@, and the demo's other entrepreneurs, cannot log in (unusable
+# password): the journeys give two of them the demo password: a mentor who has no mentee of
+# theirs yet, and an entrepreneur who has not applied to the seed fund.
+SERVER_SETUP = f"""
+from accounts.models import User
+for user in User.objects.filter(
+    email__in=["claire.dubois@tremplin.example", "mariam@tremplin.example"]
+):
+    user.set_password({PASSWORD!r})
+    user.save(update_fields=["password"])
+"""
+
+
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
+def mail_dir(tmp_path_factory):
+    """The folder where the server's file e-mail backend writes every message it sends."""
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory, mail_dir):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     database_url, drop_database = _server_database(tmp_path_factory)
@@ -84,9 +118,10 @@ def site_url(tmp_path_factory):
         DEBUG="true",
         SITE_URL=url,
         AXES_FAILURE_LIMIT="50",
+        EMAIL_URL=f"file://{mail_dir}",
     )
     manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--no-input"], ["seed_demo"]):
+    for command in (["migrate", "--no-input"], ["seed_demo"], ["shell", "-c", SERVER_SETUP]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
     log = open(tmp_path_factory.mktemp("log") / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
@@ -121,6 +156,121 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """New phone-sized browser contexts (390 x 844), closed after the test: `phone()` is an
+    anonymous visitor, `phone(storage_state=...)` someone logged in."""
+    contexts = []
+
+    def new_context(**options):
+        context = browser.new_context(viewport=PHONE, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield new_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def _sessions():
+    return {}
+
+
+def log_in(page, site_url, email, password=PASSWORD):
+    """Log in through the form (in English)."""
+    page.goto(f"{site_url}/en/accounts/login/")
+    page.get_by_label(re.compile("^E-mail address")).fill(email)
+    page.get_by_label(re.compile("^Password")).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def logged_in(browser, phone, site_url, _sessions):
+    """`logged_in(email)`: a phone page of a new context where that user is logged in. The log-in
+    form is filled once per user and run; later calls reuse the session's cookies."""
+
+    def open_page(email, **options):
+        if email not in _sessions:
+            context = browser.new_context(viewport=PHONE)
+            log_in(context.new_page(), site_url, email)
+            _sessions[email] = context.storage_state()
+            context.close()
+        return phone(storage_state=_sessions[email], **options).new_page()
+
+    return open_page
+
+
+class Outbox:
+    """The e-mails the server has sent, read from its file backend's folder."""
+
+    separator = b"\n" + b"-" * 79 + b"\n"
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    def messages(self):
+        found = []
+        for path in sorted(self.folder.glob("*.log")):
+            for chunk in path.read_bytes().split(self.separator):
+                if chunk.strip():
+                    found.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        return found
+
+    def wait_for(self, to, subject="", text="", timeout=10):
+        """The last message to `to` whose subject and text contain those given, waiting for it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in reversed(self.messages()):
+                if (
+                    to.lower() in str(message["To"]).lower()
+                    and subject in str(message["Subject"])
+                    and text in self.text(message)
+                ):
+                    return message
+            if time.monotonic() > deadline:
+                sent = [(str(m["To"]), str(m["Subject"])) for m in self.messages()]
+                raise AssertionError(f"no e-mail to {to} about {subject!r}; sent: {sent}")
+            time.sleep(0.2)
+
+    @staticmethod
+    def text(message):
+        part = message.get_body(preferencelist=("plain",))
+        return part.get_content() if part else ""
+
+    @classmethod
+    def link(cls, message, pattern):
+        """The first link in the message's text whose path matches `pattern`."""
+        for url in re.findall(r"https?://\S+", cls.text(message)):
+            if re.search(pattern, url):
+                return url
+        raise AssertionError(f"no link matching {pattern} in:\n{cls.text(message)}")
+
+
+@pytest.fixture
+def outbox(site_url, mail_dir):
+    return Outbox(mail_dir)
+
+
+@pytest.fixture
+def shot(request):
+    """`shot(page, "step")` saves tests/e2e/artifacts/<test>/NN-step.png, numbered in order."""
+    name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+    folder = ARTIFACTS / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    count = iter(range(1, 100))
+
+    def take(page, step, full_page=True):
+        path = folder / f"{next(count):02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
 
 
 @pytest.fixture

@@ -38,3 +38,49 @@ def test_the_mentee_books_a_slot_without_javascript_and_both_see_it(
         assert sessions.get_by_text("Aminata Diallo").count() >= 2  # the demo's and the new one
     finally:
         mentor_context.close()
+
+
+def test_a_mentee_asks_a_new_mentor_who_accepts_then_books_and_both_see_it(
+    logged_in, site_url, shot
+):
+    mentee = logged_in("entrepreneur@tremplin.example")
+    mentee.goto(f"{site_url}/en/mentors/")
+    mentee.get_by_role("link", name="Claire Dubois").first.click()
+    mentee.wait_for_url(re.compile(r".*/en/mentors/\d+/$"))
+    shot(mentee, "mentor-profile")
+    mentee.get_by_label(re.compile("^Your message")).fill("I need help with my prices.")
+    mentee.get_by_role("button", name="Send my request").click()
+    mentee.wait_for_url(re.compile(r".*/en/my-mentoring/mentorships/\d+/$"))
+    mentorship_url = mentee.url
+    shot(mentee, "request-sent")
+
+    mentor = logged_in("claire.dubois@tremplin.example")
+    mentor.goto(f"{site_url}/en/my-mentoring/")
+    mentor.get_by_role("link", name=re.compile("^Aminata Diallo")).first.click()
+    mentor.get_by_role("button", name="Accept").click()
+    mentor.wait_for_load_state()
+    shot(mentor, "request-accepted")
+
+    mentee.goto(mentorship_url)
+    mentee.get_by_role("link", name="Book a session").first.click()
+    mentee.wait_for_url(re.compile(r".*/en/my-mentoring/mentorships/\d+/book/$"))
+    mentee.locator("input[name=slot]").first.check()
+    mentee.get_by_label(re.compile("^What do you want to talk about")).fill("Pricing my shirts")
+    shot(mentee, "booking-form")
+    mentee.get_by_role("button", name="Book this time").click()
+    mentee.wait_for_url(re.compile(r".*/en/my-mentoring/sessions/\d+/$"))
+    shot(mentee, "booked")
+    ics_link = mentee.get_by_role("link", name=re.compile("Download the invitation"))
+    response = mentee.request.get(site_url + ics_link.get_attribute("href"))
+    assert response.ok
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.text().startswith("BEGIN:VCALENDAR")
+    with mentee.expect_download() as download:
+        ics_link.click()
+    assert download.value.suggested_filename.endswith(".ics")
+
+    for page, other in ((mentee, "Claire Dubois"), (mentor, "Aminata Diallo")):
+        page.goto(f"{site_url}/en/my-mentoring/")
+        sessions = page.locator("#sessions").locator("xpath=..")
+        assert sessions.get_by_text(other).count() >= 1, other
+        shot(page, "dashboard")

@@ -21,6 +21,7 @@ def test_a_funder_reads_every_chart_and_its_table(page, site_url):
     # The demo programme has people in every breakdown, some of them hidden as "< 5".
     assert page.locator("[data-table^=breakdown-]").count() == 4
     assert page.locator("td.impact-hidden").count() > 0
-    page.locator("a[href$='/print/']").click()  # the admin speaks the user's language
+    # The admin speaks the funder's preferred language (French): find the link by its address.
+    page.locator("a[href$='/print/']").click()
     page.wait_for_selector("h1")
     assert page.locator("svg.progress-chart").count() == len(Indicator.values)

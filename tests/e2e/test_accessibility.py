@@ -1,0 +1,158 @@
+"""Accessibility: axe-core (pinned in package.json, installed by `make install-test`) run by
+Playwright on every page type of the site in French, Arabic and English, on forms showing their
+errors, on the logged-in dashboards and on the admin screens we built. No "serious" or
+"critical" violation is allowed."""
+
+import json
+import re
+
+import pytest
+
+from tests.e2e.conftest import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core is not installed: run `npm ci` (make install-test does)"
+)
+BLOCKING = {"serious", "critical"}
+# Our Content-Security-Policy rightly refuses the injected script: these contexts bypass it.
+AXE_CONTEXT = {"bypass_csp": True}
+
+# Rules whose serious violations come from Wagtail's own admin chrome (its sidebar, header and
+# icons), not from our templates; they are checked on every page of ours.
+WAGTAIL_CHROME_RULES = {}
+
+PUBLIC = [
+    "/{lang}/",
+    "/{lang}/news/",
+    "/{lang}/news/lancement-du-programme/",
+    "/{lang}/evenements/",
+    "{event}",
+    "/{lang}/appels/",
+    "/{lang}/appels/appel-fonds-amorcage/",
+    "/{lang}/guides/",
+    "{guide}",
+    "/{lang}/contact/",
+    "/{lang}/accounts/signup/",
+    "/{lang}/accounts/login/",
+    "/{lang}/businesses/",
+    "{business}",
+    "/{lang}/mentors/",
+    "{mentor}",
+    "/{lang}/search/?q=coop",
+]
+ENTREPRENEUR = ["/{lang}/messages/", "{conversation}", "/{lang}/my-mentoring/"]
+OWNER = ["/{lang}/my-business/", "{my_business}"]  # the demo entrepreneur owns no business
+MANAGER = ["/{lang}/programmes/attendance/", "{attendance}"]
+ADMIN = ["/admin/impact/", "/admin/journeys/cohorts/", "/admin/grants/"]
+
+
+def scan(page, exclude_rules=()):
+    """The serious and critical violations on the page, as readable lines."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    rules = {rule: {"enabled": False} for rule in exclude_rules}
+    results = page.evaluate(
+        "rules => axe.run(document, {rules: rules, resultTypes: ['violations']})", rules
+    )
+    assert results["passes"], "axe ran no rule"
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = [json.dumps(node["target"]) for node in violation["nodes"][:3]]
+            found.append(f"{violation['id']} ({violation['impact']}): {', '.join(targets)}")
+    return found
+
+
+def _first_link(page, url, pattern):
+    page.goto(url)
+    for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.pathname)"):
+        if re.fullmatch(pattern, href):
+            return href
+    raise AssertionError(f"no link matching {pattern} on {url}")
+
+
+@pytest.fixture(scope="module")
+def addresses(browser, site_url):
+    """Pages found by following links on the French site, as path templates."""
+    from tests.e2e.conftest import PHONE, log_in
+
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    found = {
+        "event": _first_link(page, f"{site_url}/fr/evenements/", r"/fr/evenements/[\w-]+/"),
+        "guide": _first_link(page, f"{site_url}/fr/guides/", r"/fr/guides/[\w-]+/"),
+        "business": _first_link(page, f"{site_url}/fr/businesses/", r"/fr/businesses/[\w-]+/"),
+        "mentor": _first_link(page, f"{site_url}/fr/mentors/", r"/fr/mentors/\d+/"),
+    }
+    log_in(page, site_url, "entrepreneur@tremplin.example")
+    found["conversation"] = _first_link(page, f"{site_url}/fr/messages/", r"/fr/messages/\d+/")
+    context.close()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, site_url, "mariam@tremplin.example")
+    found["my_business"] = _first_link(page, f"{site_url}/fr/my-business/", r"/fr/my-business/\d+/")
+    context.close()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, site_url, "manager@tremplin.example")
+    found["attendance"] = _first_link(
+        page, f"{site_url}/fr/programmes/attendance/", r"/fr/programmes/attendance/\d+/"
+    )
+    context.close()
+    return {key: value.replace("/fr/", "/{lang}/", 1) for key, value in found.items()}
+
+
+def _scan_all(page, site_url, templates, addresses, lang, problems, scanned):
+    for template in templates:
+        path = template.format(**addresses) if template.startswith("{") else template
+        path = path.format(lang=lang)
+        response = page.goto(site_url + path)
+        if response.status == 404 and lang != "fr":
+            scanned.append(f"{path} (not translated in the demo: 404 page)")
+        else:
+            assert response.ok, (path, response.status)
+            scanned.append(path)
+        for problem in scan(page):
+            problems.append(f"{path}: {problem}")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_no_serious_violation_on_any_page_type(lang, phone, logged_in, site_url, addresses):
+    problems, scanned = [], []
+    page = phone(**AXE_CONTEXT).new_page()
+    _scan_all(page, site_url, PUBLIC, addresses, lang, problems, scanned)
+    # Forms showing their errors.
+    page.goto(f"{site_url}/{lang}/accounts/signup/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".field-error")
+    problems += [f"sign-up with errors: {p}" for p in scan(page)]
+    page.goto(f"{site_url}/{lang}/accounts/login/")
+    page.locator("main [name=username]").fill("nobody@example.org")
+    page.locator("main [name=password]").fill("wrong-password")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    problems += [f"log-in with errors: {p}" for p in scan(page)]
+    if page.goto(f"{site_url}/{lang}/contact/").ok:  # in French only in the demo
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        problems += [f"contact with errors: {p}" for p in scan(page)]
+
+    entrepreneur = logged_in("entrepreneur@tremplin.example", **AXE_CONTEXT)
+    _scan_all(entrepreneur, site_url, ENTREPRENEUR, addresses, lang, problems, scanned)
+    owner = logged_in("mariam@tremplin.example", **AXE_CONTEXT)
+    _scan_all(owner, site_url, OWNER, addresses, lang, problems, scanned)
+    manager = logged_in("manager@tremplin.example", **AXE_CONTEXT)
+    _scan_all(manager, site_url, MANAGER, addresses, lang, problems, scanned)
+    print(f"axe ({lang}): {len(scanned) + 3} pages scanned:", *scanned, sep="\n  ")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_serious_violation_in_our_admin_screens(logged_in, site_url):
+    page = logged_in("manager@tremplin.example", **AXE_CONTEXT)
+    problems = []
+    for path in ADMIN:
+        response = page.goto(site_url + path)
+        assert response.ok, (path, response.status)
+        problems += [f"{path}: {p}" for p in scan(page, exclude_rules=WAGTAIL_CHROME_RULES)]
+    assert not problems, "\n".join(problems)

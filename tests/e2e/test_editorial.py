@@ -1,0 +1,70 @@
+"""The editorial journey in the Wagtail admin, at a phone's size: an editor writes a news
+article in French, translates it to Arabic and submits both to the programme's moderation; a
+programme manager approves; the articles are on the site and in the feed."""
+
+import re
+
+TITLE_FR = "Une coopérative de couturières ouvre à Tanger"
+TITLE_AR = "تعاونية للخياطات تفتح أبوابها في طنجة"
+# Wagtail's "Approve" (its "Approve with comment" opens a modal first).
+APPROVE = "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+
+
+def _edit_url_of(page, site_url, title):
+    page.goto(f"{site_url}/admin/pages/search/?q={title}")
+    link = page.locator("a[href$='/edit/']").filter(has_text=title).first
+    return site_url + link.get_attribute("href")
+
+
+def _submit_for_moderation(page):
+    page.locator("button[name=action-submit]").evaluate("button => button.click()")
+    page.wait_for_load_state()
+
+
+def test_an_article_is_written_translated_moderated_and_published(logged_in, site_url, shot):
+    editor = logged_in("editor@tremplin.example")
+    news_index = _edit_url_of(editor, site_url, "Actualités")
+    index_id = re.search(r"/pages/(\d+)/edit/", news_index).group(1)
+    editor.goto(f"{site_url}/admin/pages/add/cms/newsarticlepage/{index_id}/")
+    editor.locator("#id_title").fill(TITLE_FR)
+    editor.locator("#id_intro").fill(
+        "Six femmes venues du Sénégal et de Guinée créent leur atelier."
+    )
+    editor.locator("#panel-child-content-body-section, [data-contentpath=body]").first.locator(
+        "button.c-sf-add-button"
+    ).first.click()
+    editor.get_by_role("option", name=re.compile("Paragraph", re.I)).first.click()
+    editor.locator(".public-DraftEditor-content").first.click()
+    editor.keyboard.type("Elles cousent des tenues traditionnelles et modernes.")
+    shot(editor, "article-written")
+    _submit_for_moderation(editor)
+    shot(editor, "submitted-fr")
+    edit_fr = _edit_url_of(editor, site_url, TITLE_FR)
+    page_id = re.search(r"/pages/(\d+)/edit/", edit_fr).group(1)
+
+    editor.goto(f"{site_url}/admin/translation/submit/page/{page_id}/")
+    editor.get_by_label(re.compile("arabe|arabic|العربية", re.I)).check()
+    shot(editor, "translate")
+    editor.locator("main [type=submit]").last.click()
+    editor.wait_for_url(re.compile(r".*/admin/pages/\d+/edit/$"))
+    editor.locator("#id_title").fill(TITLE_AR)
+    _submit_for_moderation(editor)
+    shot(editor, "submitted-ar")
+
+    manager = logged_in("manager@tremplin.example")
+    for title in (TITLE_FR, TITLE_AR):
+        manager.goto(_edit_url_of(manager, site_url, title))
+        manager.locator(APPROVE).first.evaluate("button => button.click()")
+        manager.wait_for_load_state()
+        shot(manager, "approved")
+
+    reader = logged_in("entrepreneur@tremplin.example")
+    reader.goto(f"{site_url}/fr/news/")
+    reader.get_by_role("link", name=TITLE_FR).click()
+    assert reader.get_by_role("heading", level=1).inner_text() == TITLE_FR
+    shot(reader, "on-the-site-fr")
+    reader.get_by_role("link", name="العربية").click()
+    assert reader.get_by_role("heading", level=1).inner_text() == TITLE_AR
+    shot(reader, "on-the-site-ar")
+    feed = reader.request.get(f"{site_url}/fr/news/feed/rss/")
+    assert feed.ok and TITLE_FR in feed.text()
