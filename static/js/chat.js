@@ -20,6 +20,12 @@
   function url() {
     return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + root.dataset.socket;
   }
+  // As the server writes it ("29 nov., 09:43"): the page's language, the person's time zone.
+  var clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hour12: false,
+    timeZone: root.dataset.timeZone || undefined
+  });
+  function when(iso) { return clock.format(new Date(iso)); }
   function item(id) { return list.querySelector('[data-message="' + id + '"]'); }
   function render(event) {
     var li = item(event.message) || (event.client_key && pending[event.client_key]);
@@ -33,7 +39,7 @@
     }
     li.dataset.message = event.message;
     li.id = "m" + event.message;
-    li.querySelector(".meta").textContent = event.author_name + " · " + new Date(event.created_at).toLocaleString() + (event.edited_at ? " · ✎" : "");
+    li.querySelector(".meta").textContent = event.author_name + " · " + when(event.created_at) + (event.edited_at ? " · ✎" : "");
     li.querySelector(".text").textContent = event.deleted ? "—" : event.text;  // text, never HTML
     if (event.client_key) delete pending[event.client_key];
     return li;
