@@ -140,3 +140,18 @@ def test_messaging_is_limited_per_sender(client, monkeypatch):
     assert response.json()["message"]
     # The other participant still writes.
     assert send(owner, 1).status_code == 201
+
+
+def test_the_conversation_page_answers_429_when_sending_too_fast(client, monkeypatch):
+    monkeypatch.setattr(messaging, "RATE_LIMIT", 1)
+    owner = factories.UserFactory(roles=[roles.ENTREPRENEUR])
+    buyer = factories.UserFactory()
+    conversation = messaging.conversation_with_business(
+        actor=buyer, business=factories.business(owner)
+    )
+    client.force_login(buyer)
+    url = reverse("messaging:conversation", args=[conversation.pk])
+    assert client.post(url, {"text": "Un", "client_key": "k-1"}).status_code == 302
+    response = client.post(url, {"text": "Deux", "client_key": "k-2"})
+    assert_429(response, messaging.RATE_WINDOW)
+    assert "Deux" in response.content.decode()  # the text is kept in the box
