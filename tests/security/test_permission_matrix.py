@@ -463,6 +463,20 @@ def test_every_id_taking_route_is_covered(db):
         assert any(route.startswith(prefix) for route in covered)
 
 
+def test_a_new_id_taking_route_is_noticed(db, settings):
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "tests.security.urls_with_a_new_route"
+    clear_url_caches()
+    try:
+        routes = id_taking_routes()
+    finally:
+        settings.ROOT_URLCONF = "config.urls"
+        clear_url_caches()
+    assert "thing" in routes
+    assert "thing" not in {case.route for case in CASES} | set(PUBLIC)
+
+
 # --- calling them ------------------------------------------------------------------------------
 
 
