@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +23,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.privacy import export_user_data
+from config.ratelimit import limit_form_posts
 
 
 def _with_language(response, language):
@@ -35,6 +37,7 @@ def _with_language(response, language):
     return response
 
 
+@method_decorator(limit_form_posts("login"), name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -51,6 +54,7 @@ class LoginView(auth_views.LoginView):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_form_posts("signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:settings")
@@ -86,6 +90,7 @@ def verify_email(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_form_posts("verification", field="email")
 def resend_verification(request):
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,6 +152,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+@method_decorator(limit_form_posts("password_reset", field="email"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"

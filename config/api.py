@@ -15,7 +15,61 @@ from messaging.api import router as messaging_router
 from programmes.api import router as programmes_router
 from search.api import router as search_router
 
-api = NinjaAPI(title="Tremplin API", version="1", urls_namespace="api")
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "message": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["message"],
+}
+
+
+class TremplinAPI(NinjaAPI):
+    """Ninja documents only the statuses a route declares; the schema also lists the errors
+    that every route can answer through the handlers below and the rate limit
+    (config/ratelimit.py), so that clients — and schemathesis — can rely on it."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"$ref": "#/components/schemas/Error"}
+        descriptions = {
+            "400": "The request cannot be served as asked.",
+            "401": "Log in first.",
+            "403": "Refused: a write without its CSRF token, or an action not allowed.",
+            "404": "No such object, or not one of yours.",
+            "422": "The request is not valid.",
+            "429": "Too many requests; the Retry-After header says when to try again.",
+        }
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                codes = ["400", "404", "422"]
+                if operation.get("security"):
+                    codes += ["401", "403"]
+                if not path.endswith("/health"):
+                    codes.append("429")
+                responses = operation.setdefault("responses", {})
+                for code in codes:
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": descriptions[code],
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+                if "429" in codes:
+                    responses["429"]["headers"] = {
+                        "Retry-After": {
+                            "description": "Seconds to wait.",
+                            "schema": {"type": "integer"},
+                        }
+                    }
+        return schema
+
+
+api = TremplinAPI(title="Tremplin API", version="1", urls_namespace="api")
 
 
 @api.exception_handler(HttpError)

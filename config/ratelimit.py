@@ -42,3 +42,106 @@ def hit(name, *, limit, window):
     if count <= limit:
         return 0
     return max(1, int(window - now % window + 0.999))
+
+
+# --- Requests: HTML forms and the API -------------------------------------------------------
+
+
+def rate(scope):
+    """(limit, window in seconds) of a scope of settings.RATE_LIMITS."""
+    limit, window = settings.RATE_LIMITS[scope]
+    return int(limit), int(window)
+
+
+def _client_ip(request):
+    from accounts.login_throttle import client_ip
+
+    return client_ip(request) or "unknown"
+
+
+def check(scope, key):
+    """Count one request of `scope` for `key`: 0, or the seconds to wait."""
+    limit, window = rate(scope)
+    return hit(f"{scope}:{key}", limit=limit, window=window)
+
+
+def too_many_requests(request, retry_after, *, as_json=False):
+    """429 with Retry-After: a JSON message for the API, a page in the user's language for
+    the site."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import ngettext
+
+    message = ngettext(
+        "Too many requests: try again in %(seconds)d second.",
+        "Too many requests: try again in %(seconds)d seconds.",
+        retry_after,
+    ) % {"seconds": retry_after}
+    if as_json:
+        response = JsonResponse({"message": message}, status=429)
+    else:
+        minutes = max(1, round(retry_after / 60))
+        response = render(
+            request,
+            "429.html",
+            {
+                "retry_after": retry_after,
+                "wait": ngettext(
+                    "Please wait %(minutes)d minute before trying again.",
+                    "Please wait %(minutes)d minutes before trying again.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            },
+            status=429,
+        )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def limit_form_posts(scope, *, field=None):
+    """A view decorator: the form's submissions (POST) are limited per client address, and,
+    with `field`, also per value of that field (the e-mail a reset link is sent to) under the
+    scope "<scope>_per_<field>". Showing the form (GET) is never limited."""
+    from functools import wraps
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                wait = check(scope, f"ip:{_client_ip(request)}")
+                value = (request.POST.get(field) or "").strip().lower() if field else ""
+                if not wait and value:
+                    wait = check(f"{scope}_per_{field}", value)
+                if wait:
+                    return too_many_requests(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class ApiRateLimitMiddleware:
+    """Every /api/v1/ request, read or write, counts against its caller: the signed-in user,
+    or the client address of an anonymous caller. The health check is exempt (the containers'
+    probes call it)."""
+
+    PREFIX = "/api/v1/"
+    EXEMPT = ("/api/v1/health",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith(self.PREFIX) and not path.startswith(self.EXEMPT):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                key = f"user:{user.pk}"
+            else:
+                key = f"ip:{_client_ip(request)}"
+            wait = check("api", key)
+            if wait:
+                return too_many_requests(request, wait, as_json=True)
+        return self.get_response(request)

@@ -98,11 +98,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.StripNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.ratelimit.ApiRateLimitMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -252,6 +254,27 @@ AXES_CLIENT_IP_CALLABLE = "accounts.login_throttle.client_ip"
 # a load balancer in front of it). Client addresses are read from X-Forwarded-For accordingly.
 TRUSTED_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
 AXES_VERBOSE = False
+
+
+def env_rate(name, default):
+    """A limit written "count/seconds", e.g. RATE_LIMIT_API=120/60."""
+    count, _slash, seconds = os.environ.get(name, default).partition("/")
+    return int(count), int(seconds)
+
+
+# Requests answered 429 with Retry-After beyond these (config/ratelimit.py). Per client address
+# for the forms, on top of axes's lock-out per (e-mail, address); generous, because many people
+# share one address (a cybercafé, a mobile operator's NAT). The API counts per user, or per
+# address for anonymous callers, reads and writes alike.
+RATE_LIMITS = {
+    "login": env_rate("RATE_LIMIT_LOGIN", "30/300"),
+    "signup": env_rate("RATE_LIMIT_SIGNUP", "10/3600"),
+    "password_reset": env_rate("RATE_LIMIT_PASSWORD_RESET", "10/900"),
+    "password_reset_per_email": env_rate("RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", "3/3600"),
+    "verification": env_rate("RATE_LIMIT_VERIFICATION", "10/900"),
+    "verification_per_email": env_rate("RATE_LIMIT_VERIFICATION_PER_EMAIL", "3/3600"),
+    "api": env_rate("RATE_LIMIT_API", "120/60"),
+}
 
 # --- Languages and time ---------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from config.pagination import BoundedPageNumberPagination
+from config.schemas import Slug, one_of
 from marketplace import queries
 from marketplace.forms import DirectoryFilterForm
 from marketplace.models import Application, Institution, Offer, Opportunity
@@ -74,12 +75,13 @@ class BusinessOut(BusinessCardOut):
 
 
 class DirectoryFilters(Schema):
-    sector: str | None = None
-    region: str | None = None
-    city: str | None = None
-    stage: str | None = None
-    language: str | None = None
-    tag: str | None = None
+    # The directory form's choices: a value the schema allows is one the form accepts.
+    sector: one_of(DirectoryFilterForm, "sector") | None = None
+    region: one_of(DirectoryFilterForm, "region") | None = None
+    city: one_of(DirectoryFilterForm, "city") | None = None
+    stage: one_of(DirectoryFilterForm, "stage") | None = None
+    language: one_of(DirectoryFilterForm, "language") | None = None
+    tag: Slug | None = None
 
 
 @router.get("/businesses", response=list[BusinessCardOut], auth=None)

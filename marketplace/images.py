@@ -14,8 +14,13 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 LONGEST_SIDE = 2000
 
 
-def validate_uploaded_image(file):
-    if file.size > MAX_BYTES:
+def validate_uploaded_image(file, max_bytes=MAX_BYTES):
+    """A JPEG, PNG or WebP picture of at most `max_bytes` and MAX_PIXELS pixels.
+
+    The pixel count is read from the header before anything is decoded, so a small file that
+    declares huge dimensions (a decompression bomb) is refused without being expanded; Pillow's
+    own DecompressionBombError is caught for the most extreme ones."""
+    if file.size > max_bytes:
         raise ValidationError(_("The picture is too large (5 MB at most)."), code="too_large")
     try:
         file.seek(0)

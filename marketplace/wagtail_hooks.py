@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -193,12 +195,30 @@ class OpportunityEditView(OwnInstitutionsFormMixin, EditView):
         return opportunity
 
 
+class OwnOpportunitiesMixin:
+    """Wagtail's history and usage screens check the model permission only: another
+    institution's staff would read this opportunity's history. Its id is a 404 to them."""
+
+    def get_base_object_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "change")
+
+
+class OpportunityHistoryView(OwnOpportunitiesMixin, HistoryView):
+    pass
+
+
+class OpportunityUsageView(OwnOpportunitiesMixin, UsageView):
+    pass
+
+
 class OpportunityViewSet(ModelViewSet):
     model = Opportunity
     icon = "tasks"
     index_view_class = OpportunityIndexView
     add_view_class = OpportunityCreateView
     edit_view_class = OpportunityEditView
+    history_view_class = OpportunityHistoryView
+    usage_view_class = OpportunityUsageView
     list_display = ["title", "institution", "kind", "opens_at", "closes_at", "is_published"]
     list_filter = ["kind", "is_published", "institution"]
     search_fields = ["title", "description"]

@@ -17,6 +17,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from config.pagination import BoundedPageNumberPagination
+from config.schemas import one_of
 from marketplace.views import error_text
 from mentoring import queries, services
 from mentoring.forms import MentorFilterForm
@@ -68,11 +69,12 @@ class MentorOut(Schema):
 
 
 class MentorFilters(Schema):
-    topic: str | None = None
-    sector: str | None = None
-    language: str | None = None
-    region: str | None = None
-    format: str | None = None
+    # The mentor directory form's choices: a value the schema allows is one the form accepts.
+    topic: one_of(MentorFilterForm, "topic") | None = None
+    sector: one_of(MentorFilterForm, "sector") | None = None
+    language: one_of(MentorFilterForm, "language") | None = None
+    region: one_of(MentorFilterForm, "region") | None = None
+    format: one_of(MentorFilterForm, "format") | None = None
     available: bool | None = None
 
 

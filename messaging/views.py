@@ -45,6 +45,7 @@ def _own(request, conversation_id):
 def conversation(request, conversation_id):
     conversation = _own(request, conversation_id)
     form = MessageForm(request.POST or None)
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
             services.message_send(
@@ -55,6 +56,8 @@ def conversation(request, conversation_id):
             )
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, error_text(error))
+            if getattr(error, "code", None) == "rate_limited":
+                retry_after = error.params["retry_after"]
         else:
             return redirect(conversation.get_absolute_url() + "#latest")
     try:
@@ -69,7 +72,7 @@ def conversation(request, conversation_id):
         for p in conversation.participants.select_related("user")
         if p.user_id != request.user.pk
     ]
-    return render(
+    response = render(
         request,
         "messaging/conversation.html",
         {
@@ -89,6 +92,11 @@ def conversation(request, conversation_id):
             ),
         },
     )
+    if retry_after:
+        # Sending too fast: the page comes back with the message still in the box, as a 429.
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

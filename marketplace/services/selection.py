@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace import tasks
+from marketplace.images import validate_uploaded_image
 from marketplace.models import (
     Application,
     ApplicationDocument,
@@ -56,6 +57,12 @@ DOCUMENT_SIGNATURES = {
     "image/jpeg": b"\xff\xd8\xff",
     "image/png": b"\x89PNG\r\n\x1a\n",
 }
+# The names each type may carry (the first is the one shown in messages).
+DOCUMENT_EXTENSIONS = {
+    "application/pdf": ("pdf",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+}
 
 
 def is_institution_staff(user, institution):
@@ -77,14 +84,35 @@ def _log(application, actor, action, previous, note=""):
 
 
 def _check_document(upload):
+    """The content decides the type; the name must agree with it (a .jpg that is a PDF, a .pdf
+    that is a picture are refused), and a picture must open and stay of a sane size."""
     if upload.size > DOCUMENT_MAX_BYTES:
-        raise ValidationError(_("A document may weigh 10 MB at most."))
+        raise ValidationError(_("A document may weigh 10 MB at most."), code="too_large")
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     kind = next((t for t, magic in DOCUMENT_SIGNATURES.items() if head.startswith(magic)), None)
     if kind is None:
-        raise ValidationError(_("Documents must be PDF, JPEG or PNG files."))
+        raise ValidationError(_("Documents must be PDF, JPEG or PNG files."), code="bad_type")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in DOCUMENT_EXTENSIONS[kind]:
+        raise ValidationError(
+            _(
+                "The file's name does not match its content (a %(kind)s file): "
+                "rename it or choose another file."
+            )
+            % {"kind": DOCUMENT_EXTENSIONS[kind][0].upper()},
+            code="extension_mismatch",
+        )
+    if kind != "application/pdf":
+        try:
+            validate_uploaded_image(upload, max_bytes=DOCUMENT_MAX_BYTES)
+        except ValidationError as error:
+            raise ValidationError(
+                _("This picture cannot be read or is too large: %(error)s")
+                % {"error": " ".join(error.messages)},
+                code="bad_image",
+            ) from None
     return kind
 
 

@@ -119,6 +119,11 @@ def site_url(tmp_path_factory, mail_dir):
         SITE_URL=url,
         AXES_FAILURE_LIMIT="50",
         EMAIL_URL=f"file://{mail_dir}",
+        # Every browser comes from 127.0.0.1: the per-address limits are for the internet.
+        RATE_LIMIT_LOGIN="1000/300",
+        RATE_LIMIT_SIGNUP="1000/3600",
+        RATE_LIMIT_PASSWORD_RESET="1000/900",
+        RATE_LIMIT_API="10000/60",
     )
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--no-input"], ["seed_demo"], ["shell", "-c", SERVER_SETUP]):
