@@ -12,11 +12,12 @@ other writes to it), with a session each. Then, for each of two servers —
         no database, no auth): the floor under the app —
 it opens every connection from this one asyncio process (half to each daphne, partners on
 different daphnes), waits until the 1-minute load average is below --load-below, has each user
-send a message every --interval seconds (with jitter) to its partner for --seconds, waits for stragglers, and prints
-what was sent, acked, delivered, lost and duplicated, the delivery latency (send → partner's
-receive, one clock: the same process), and the CPU time of the servers, this client,
-PostgreSQL and Redis over the measurement. The Redis db (--redis-db) must be empty: it is
-flushed at the end. The goal: nothing lost or duplicated, p99 under 200 ms at 1,000 connections.
+send a message every --interval seconds (with jitter) to its partner for --seconds, waits for
+stragglers, and prints what was sent, acked, delivered, lost and duplicated, the delivery
+latency (send → partner's receive, one clock: the same process), and the CPU time of the
+servers, this client, PostgreSQL and Redis over the measurement. The Redis db (--redis-db)
+must be empty: it is flushed at the end. The goal: nothing lost or duplicated, p99 under
+200 ms at 1,000 connections.
 """
 
 import argparse
