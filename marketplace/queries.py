@@ -19,9 +19,7 @@ def directory(filters):
     # 250 ms at 10,000 businesses, bench/http.py).
     if filters.get("language"):
         businesses = businesses.filter(
-            Exists(
-                SpokenLanguage.objects.filter(business=OuterRef("pk"), code=filters["language"])
-            )
+            Exists(SpokenLanguage.objects.filter(business=OuterRef("pk"), code=filters["language"]))
         )
     if filters.get("tag"):
         businesses = businesses.filter(
