@@ -702,6 +702,7 @@ async def phase(label, args, port, master, people, slugs, seconds, think):
             "postgres": after[1] - before[1],
             "client": after[2] - before[2],
             "machine": busy / total * 100 if total else float("nan"),
+            "machine_busy": busy,
             "steal": after[3][2] - before[3][2],
         },
     }
@@ -775,6 +776,12 @@ def report(result, args, queries):
         f"PostgreSQL {cpu['postgres']:.1f} s ({cpu['postgres'] / count * 1000:.1f} ms/request), "
         f"this client {cpu['client']:.1f} s; machine busy {cpu['machine']:.0f} % of both cores "
         f"(steal {cpu['steal']:.1f} s)"
+    )
+    others = cpu["machine_busy"] - cpu["gunicorn"] - cpu["postgres"] - cpu["client"]
+    print(
+        f"other processes (not this benchmark's): {others:.1f} CPU s, "
+        f"{others / result['wall'] * 100:.0f} % of a core on average — above ~10 % the run was "
+        "disturbed by other work on the machine"
     )
     return failures
 
