@@ -1,7 +1,8 @@
 """Django's Redis cache, made tolerant: when Redis is down, the site goes on without a cache.
 
 Django's `RedisCache` raises redis-py's errors to the caller, so a stopped Redis would turn
-every page that reads the cache (the sitemap, presence on a conversation's page) into a 500.
+every page that reads the cache into a 500 — that is every Wagtail page (the site root paths
+are cached), the sitemap, and a conversation's page (presence).
 Here a failed read is a miss (the default), a failed write is dropped, and the failure is
 logged as a warning — at most once every LOG_EVERY seconds per process, so an outage does not
 flood the logs. Settings give the connection short timeouts (config/settings.py), so a Redis

@@ -97,7 +97,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A view that cannot reach the database answers 503 (errors in the middleware below reach
-    # handler500, which does the same): first, so that every other middleware's headers apply.
+    # handler500, which does the same); near the top, so its process_exception runs last.
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
