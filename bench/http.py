@@ -19,7 +19,8 @@ random order, over and over: home, the business directory (a random page or filt
 page (random among all), search (a random query), a mentor's free slots (the booking page of the
 person's mentorship) and the inbox (the last two signed in). A new TCP connection per request
 (gunicorn's sync workers close it). Phase "paced": each user waits --think seconds on average
-(uniformly 0.5-1.5 ×) between requests — people reading pages; phase "saturation" (--saturation
+(uniformly 0.5-1.5 ×) between requests — people reading pages — and starts after a random
+delay within one think time; phase "saturation" (--saturation
 seconds, 0 to skip): no wait, the server's capacity. Both start once the 1-minute load average is
 below --load-below. For each phase and route it prints requests/s, p50/p95/p99, errors (anything
 but a 200, or a failed connection), the CPU of gunicorn, PostgreSQL and this client, and checks
@@ -626,6 +627,10 @@ async def fetch(port, path, cookie):
 
 
 async def user_loop(port, person, routes, rng, slugs, end, think, record):
+    # Users arrive spread over one think time, not all in the same millisecond: a burst of 50
+    # simultaneous first requests would queue behind 2 workers and weigh on every p95.
+    if think:
+        await asyncio.sleep(rng.uniform(0, 1.5 * think))
     while time.monotonic() < end:
         for route in rng.sample(routes, len(routes)):
             if time.monotonic() >= end:
