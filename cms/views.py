@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -5,6 +7,8 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
+
+from config.middleware import database_unavailable, is_database_down
 
 
 def robots_txt(request):
@@ -30,6 +34,10 @@ def _language_from_path(path):
 
 @requires_csrf_token
 def server_error(request):
+    # Django calls this while handling the exception: a database that cannot be reached (from
+    # a middleware loading the user, say) gets the friendly 503 page, not a 500.
+    if is_database_down(sys.exc_info()[1]):
+        return database_unavailable(request)
     # Rendered without a request context: after an error, the database or a context processor
     # may be what failed.
     with translation.override(_language_from_path(request.path)):

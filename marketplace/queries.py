@@ -1,8 +1,10 @@
 """Reads used by several callers, each in a fixed number of queries whatever the data size."""
 
-from django.db.models import Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch
+from taggit.models import TaggedItem
 
-from marketplace.models import Business, BusinessEvent, Membership, Offer
+from marketplace.models import Business, BusinessEvent, Membership, Offer, SpokenLanguage
 
 
 def directory(filters):
@@ -12,11 +14,24 @@ def directory(filters):
     for field in ("sector", "region", "city", "stage"):
         if filters.get(field):
             businesses = businesses.filter(**{field: filters[field]})
+    # EXISTS rather than joins: no duplicate rows, so no DISTINCT over every column (which
+    # sorted all published businesses twice per page, for the count and for the rows:
+    # 250 ms at 10,000 businesses, bench/http.py).
     if filters.get("language"):
-        businesses = businesses.filter(languages__code=filters["language"])
+        businesses = businesses.filter(
+            Exists(SpokenLanguage.objects.filter(business=OuterRef("pk"), code=filters["language"]))
+        )
     if filters.get("tag"):
-        businesses = businesses.filter(tags__slug=filters["tag"])
-    return businesses.distinct().order_by("name", "pk")
+        businesses = businesses.filter(
+            Exists(
+                TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Business),
+                    object_id=OuterRef("pk"),
+                    tag__slug=filters["tag"],
+                )
+            )
+        )
+    return businesses.order_by("name", "pk")
 
 
 def public_business(slug):

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -33,8 +34,18 @@ def directory(request):
     return render(
         request,
         "marketplace/directory.html",
-        {"form": form, "businesses": businesses, "filtered": any(filters.values())},
+        {
+            "form": form,
+            "businesses": businesses,
+            "filtered": any(filters.values()),
+            "filters_key": _filters_key(request),
+        },
     )
+
+
+def _filters_key(request):
+    """What the filter form shows depends on these parameters (not on the page number)."""
+    return urlencode(sorted((k, v) for k, v in request.GET.lists() if k != "page"), doseq=True)
 
 
 def business_detail(request, slug):

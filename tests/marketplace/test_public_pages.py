@@ -277,3 +277,16 @@ def test_owner_adds_and_deletes_photos_and_no_one_else_can(
     client.force_login(owner)
     client.post(url)
     assert not business.photos.exists()
+
+
+def test_the_directory_filter_form_is_kept_per_language_and_filters(client, owner):
+    """The rendered filter form is cached (bench/http.py: half the page's time); a cached copy
+    never shows another visitor's choices, and the page number does not matter."""
+    factories.business(owner, name="Salé C", sector="crafts")
+    plain = client.get("/fr/businesses/").content.decode()
+    assert 'value="crafts" selected' not in plain
+    chosen = client.get("/fr/businesses/", {"sector": "crafts", "page": 1}).content.decode()
+    assert 'value="crafts" selected' in chosen
+    assert 'value="crafts" selected' not in client.get("/fr/businesses/").content.decode()
+    arabic = client.get("/ar/businesses/").content.decode()
+    assert arabic != plain and 'lang="ar"' in arabic
