@@ -13,3 +13,17 @@ class CmsConfig(AppConfig):
         from cms.setup import editorial_setup
 
         post_migrate.connect(editorial_setup, dispatch_uid="cms.editorial_setup")
+
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from cms.frame import frame_changed, site_settings_saved
+        from cms.models import SiteSettings
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(frame_changed, dispatch_uid=f"cms.frame.{id(signal)}")
+        post_delete.connect(frame_changed, sender=Page, dispatch_uid="cms.frame.page-deleted")
+        post_save.connect(
+            site_settings_saved, sender=SiteSettings, dispatch_uid="cms.frame.settings"
+        )

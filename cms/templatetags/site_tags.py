@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
@@ -36,6 +36,24 @@ def main_menu(context):
         "items": [(page, current_path.startswith(page.path)) for page in pages],
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def menu_section(context):
+    """What decides which main-menu item is current — the page's branch under its home page, or
+    one of the apps' listings — so that the cached menu varies by it and not by every address."""
+    page = context.get("page")
+    if isinstance(page, Page) and page.path:
+        return page.path[: Page.steplen * 3]
+    path = context["request"].path
+    for name in (
+        "marketplace:directory",
+        "marketplace:opportunity_list",
+        "marketplace:institution_list",
+    ):
+        if path == reverse(name):
+            return path
+    return ""
 
 
 @register.simple_tag(takes_context=True)

@@ -17,8 +17,8 @@ def _edit_url_of(page, site_url, title):
 
 
 def _submit_for_moderation(page):
-    page.locator("button[name=action-submit]").evaluate("button => button.click()")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the POST must finish before the next step
+        page.locator("button[name=action-submit]").evaluate("button => button.click()")
 
 
 def test_an_article_is_written_translated_moderated_and_published(logged_in, site_url, shot):
@@ -56,8 +56,8 @@ def test_an_article_is_written_translated_moderated_and_published(logged_in, sit
     manager = logged_in("manager@tremplin.example")
     for edit_url in (edit_fr, edit_ar):
         manager.goto(edit_url)
-        manager.locator(APPROVE).first.evaluate("button => button.click()")
-        manager.wait_for_load_state()
+        with manager.expect_navigation():
+            manager.locator(APPROVE).first.evaluate("button => button.click()")
         shot(manager, "approved")
 
     reader = logged_in("entrepreneur@tremplin.example")
