@@ -4,7 +4,6 @@ programme manager approves; the articles are on the site and in the feed."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 TITLE_FR = "Une coopérative de couturières ouvre à Tanger"
@@ -57,9 +56,7 @@ def test_an_article_is_written_translated_moderated_and_published(logged_in, sit
     expect(body).to_contain_text("Elles cousent")
     # Draftail copies its content into the form's hidden input after a pause (its save
     # interval); a submission before that sends an empty, hence refused, paragraph.
-    expect(editor.locator("input[name=body-0-value]")).to_have_value(
-        re.compile("Elles cousent")
-    )
+    expect(editor.locator("input[name=body-0-value]")).to_have_value(re.compile("Elles cousent"))
     shot(editor, "article-written")
     _submit_for_moderation(editor)
     shot(editor, "submitted-fr")
