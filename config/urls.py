@@ -5,14 +5,30 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account as wagtailadmin_account
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 from config.api import api
+from config.ratelimit import limit_form_posts
 from config.sitemaps import sitemap
 from mentoring import views as mentoring_views
 
 urlpatterns = [
+    # The admin's own log-in and password-reset forms count against the same per-address
+    # limits as the site's: otherwise they would be the way around them.
+    path(
+        "admin/login/",
+        limit_form_posts("login")(wagtailadmin_account.LoginView.as_view()),
+        name="wagtailadmin_login",
+    ),
+    path(
+        "admin/password_reset/",
+        limit_form_posts("password_reset", field="email")(
+            wagtailadmin_account.PasswordResetView.as_view()
+        ),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),

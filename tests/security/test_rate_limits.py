@@ -155,3 +155,30 @@ def test_the_conversation_page_answers_429_when_sending_too_fast(client, monkeyp
     response = client.post(url, {"text": "Deux", "client_key": "k-2"})
     assert_429(response, messaging.RATE_WINDOW)
     assert "Deux" in response.content.decode()  # the text is kept in the box
+
+
+def test_the_admin_log_in_shares_the_sites_limit(client, limits, home):
+    limits("login", 2)
+    data = {"username": "x@example.org", "password": "wrong"}
+    assert client.post("/fr/accounts/login/", data, REMOTE_ADDR=IP_1).status_code == 200
+    assert client.post("/admin/login/", data, REMOTE_ADDR=IP_1).status_code == 200
+    assert_429(client.post("/admin/login/", data, REMOTE_ADDR=IP_1), 300)
+    assert_429(client.post("/fr/accounts/login/", data, REMOTE_ADDR=IP_1), 300)
+    # Another address still logs in to the admin.
+    manager = factories.UserFactory(roles=[roles.PROGRAMME_MANAGER])
+    response = client.post(
+        "/admin/login/",
+        {"username": manager.email, "password": factories.PASSWORD},
+        REMOTE_ADDR=IP_2,
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/login/", REMOTE_ADDR=IP_1).status_code in (200, 302)
+
+
+def test_the_admin_password_reset_is_limited_per_e_mail(client, limits, home, mailoutbox):
+    limits("password_reset_per_email", 1, 3600)
+    manager = factories.UserFactory(roles=[roles.PROGRAMME_MANAGER])
+    url = "/admin/password_reset/"
+    assert client.post(url, {"email": manager.email}, REMOTE_ADDR=IP_1).status_code == 302
+    assert_429(client.post(url, {"email": manager.email}, REMOTE_ADDR=IP_2), 3600)
+    assert len(mailoutbox) == 1
