@@ -23,9 +23,7 @@ must be empty: it is flushed at the end. The goal: nothing lost or duplicated, p
 import argparse
 import asyncio
 import json
-import math
 import os
-import platform
 import random
 import resource
 import shutil
@@ -36,15 +34,26 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import (  # noqa: E402
+    describe_machine,
+    drop_database,
+    free_port,
+    loadavg,
+    machine_cpu,
+    percentile,
+    postgres_cpu,
+    process_cpu,
+    recreate_database,
+)
+
 GOAL_P99_MS = 200
+PACKAGES = ("django", "channels", "channels-redis", "daphne", "websockets", "redis")
 GOAL_CONNECTIONS = 1000
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 SERVERS = {"app": "config.asgi:application", "echo": "bench.ws_echo_asgi:application"}
 
 
@@ -83,10 +92,6 @@ def parse_args():
 # --- Machine, load and CPU -------------------------------------------------------------------
 
 
-def loadavg():
-    return os.getloadavg()[0]
-
-
 async def wait_until_quiet(args, label):
     """Wait until the 1-minute load average is below the threshold; return it."""
     start = time.monotonic()
@@ -112,54 +117,6 @@ async def wait_until_quiet(args, label):
             )
             next_note += 30
         await asyncio.sleep(5)
-
-
-def _stat(pid):
-    """(ppid, own CPU s, reaped children's CPU s) of a process, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as file:
-        fields = file.read().rsplit(")", 1)[1].split()
-    ppid = int(fields[1])
-    own = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    children = (int(fields[13]) + int(fields[14])) / CLK_TCK
-    return ppid, own, children
-
-
-def process_cpu(pid):
-    try:
-        return _stat(pid)[1]
-    except (OSError, IndexError, ValueError):
-        return float("nan")
-
-
-def postgres_cpu():
-    """CPU of the whole PostgreSQL server (every database): the postmaster, its live children
-    and the children it has reaped (short-lived backends: DB_CONN_MAX_AGE is 0 by default)."""
-    processes = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/comm") as file:
-                if file.read().strip() != "postgres":
-                    continue
-            processes[int(entry)] = _stat(entry)
-        except (OSError, IndexError, ValueError):
-            continue
-    total = 0.0
-    for ppid, own, children in processes.values():
-        total += own
-        if ppid not in processes:  # the postmaster
-            total += children
-    return total
-
-
-def machine_cpu():
-    """(busy, total) CPU seconds of the machine (all cores) and the steal part, /proc/stat."""
-    with open("/proc/stat") as file:
-        values = [int(v) for v in file.readline().split()[1:]]
-    user, nice, system, idle, iowait, irq, softirq, steal = values[:8]
-    busy = user + nice + system + irq + softirq + steal
-    return busy / CLK_TCK, (busy + idle + iowait) / CLK_TCK, steal / CLK_TCK
 
 
 def postgres_stats(args):
@@ -206,38 +163,11 @@ def cpu_delta(before, after):
     }
 
 
-def describe_machine():
-    model = ""
-    try:
-        with open("/proc/cpuinfo") as file:
-            model = next(
-                line.split(":", 1)[1].strip() for line in file if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    with open("/proc/meminfo") as file:
-        memory = int(file.readline().split()[1]) // 1024
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}"
-        for name in ("django", "channels", "channels-redis", "daphne", "websockets", "redis")
-    )
-    return (
-        f"machine: {os.cpu_count()} cores ({model}), {memory:,} MB RAM, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}\n"
-        f"versions: {versions}"
-    )
-
-
 # --- Database, Redis, people -----------------------------------------------------------------
 
 
 def prepare_database(args, database_url):
-    import psycopg
-
-    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as conn:
-        server_version = conn.execute("SHOW server_version").fetchone()[0]
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{args.database}"')
+    server_version = recreate_database(args.postgres, args.database)
     started = time.monotonic()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
@@ -250,13 +180,6 @@ def prepare_database(args, database_url):
         f"{time.monotonic() - started:.1f} s",
         flush=True,
     )
-
-
-def drop_database(args):
-    import psycopg
-
-    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
 
 
 def create_people(count):
@@ -385,16 +308,10 @@ def redis_client(args):
 # --- Servers ---------------------------------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_servers(application, env, logdir, label):
     started = []
     for number in range(2):
-        port = _free_port()
+        port = free_port()
         log = open(Path(logdir) / f"{label}-daphne{number}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
@@ -448,13 +365,6 @@ def server_log_problems(logdir, label):
 
 
 # --- The client ------------------------------------------------------------------------------
-
-
-def percentile(values, p):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
 class Run:
@@ -770,7 +680,7 @@ def rows(result):
 
 def report(results, args):
     print()
-    print(describe_machine())
+    print(describe_machine(PACKAGES))
     print(
         f"load: {args.connections:,} connections, each sending a message every "
         f"{args.interval:g} s to its partner ({args.connections / args.interval:,.0f} messages/s) "
@@ -897,7 +807,7 @@ def main():
         except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
             pass
         if created_database:
-            drop_database(args)
+            drop_database(args.postgres, args.database)
         redis.flushdb()
         redis.close()
         if args.keep_logs or any(result.get("log_problems") for result in results):

@@ -16,7 +16,7 @@ def directory(filters):
             businesses = businesses.filter(**{field: filters[field]})
     # EXISTS rather than joins: no duplicate rows, so no DISTINCT over every column (which
     # sorted all published businesses twice per page, for the count and for the rows:
-    # 250 ms at 10,000 businesses, bench/http.py).
+    # 250 ms at 10,000 businesses, bench/http_load.py).
     if filters.get("language"):
         businesses = businesses.filter(
             Exists(SpokenLanguage.objects.filter(business=OuterRef("pk"), code=filters["language"]))

@@ -281,7 +281,7 @@ def test_owner_adds_and_deletes_photos_and_no_one_else_can(
 
 
 def test_the_directory_filter_form_is_kept_per_language_and_filters(client, owner):
-    """The rendered filter form is cached (bench/http.py: half the page's time); a cached copy
+    """The rendered filter form is cached (bench/http_load.py: half the page's time); a cached copy
     never shows another visitor's choices, and the page number does not matter."""
     factories.business(owner, name="Salé C", sector="crafts")
     plain = client.get("/fr/businesses/").content.decode()

@@ -27,38 +27,34 @@ but a 200, or a failed connection), the CPU of gunicorn, PostgreSQL and this cli
 the goal on the paced phase: no errors and p95 < 150 ms on every route.
 """
 
+import argparse
+import asyncio
 import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
 import sys
-
-# This file is named like the standard library's `http` package, which Django imports: take its
-# own folder off the import path (Python put it first) before anything imports `http`.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != _HERE]
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import secrets  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from importlib import metadata  # noqa: E402
-from pathlib import Path  # noqa: E402
-from urllib.parse import quote  # noqa: E402
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ws import (  # noqa: E402 - the machine and CPU helpers are shared
-    _stat,
+from bench.machine import (  # noqa: E402 - once the project is on the path
+    describe_machine,
+    drop_database,
+    free_port,
     loadavg,
     machine_cpu,
     percentile,
     postgres_cpu,
+    proc_stat,
+    recreate_database,
 )
 
 GOAL_P95_MS = 150
@@ -174,12 +170,7 @@ def parse_args():
 
 
 def prepare_database(args, env):
-    import psycopg
-
-    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as conn:
-        version = conn.execute("SHOW server_version").fetchone()[0]
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{args.database}"')
+    version = recreate_database(args.postgres, args.database)
     started = time.monotonic()
     for command in (["migrate", "--verbosity", "0"], ["seed_demo"]):
         subprocess.run(  # noqa: S603 - our own interpreter and arguments
@@ -195,13 +186,6 @@ def prepare_database(args, env):
         flush=True,
     )
     return version
-
-
-def drop_database(args):
-    import psycopg
-
-    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
 
 
 def _batches(items, size=5000):
@@ -529,12 +513,6 @@ def count_queries(people, slugs):
 # --- Server ----------------------------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def production_env(args, database_url, static_root, prefix):
     return {
         **{k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DEBUG")},
@@ -593,12 +571,12 @@ def start_gunicorn(args, env, log_path):
 def gunicorn_cpu(master):
     """CPU seconds of gunicorn: the master, its live workers, and the workers it has reaped
     (--max-requests replaces them)."""
-    _ppid, own, reaped = _stat(master.pid)
+    _ppid, own, reaped = proc_stat(master.pid)
     total = own + reaped
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                ppid, worker, _children = _stat(entry)
+                ppid, worker, _children = proc_stat(entry)
             except (OSError, IndexError, ValueError):
                 continue
             if ppid == master.pid:
@@ -714,27 +692,6 @@ async def phase(label, args, port, master, people, slugs, seconds, think):
 
 
 # --- Report ----------------------------------------------------------------------------------
-
-
-def describe_machine(pg_version):
-    model = ""
-    try:
-        with open("/proc/cpuinfo") as file:
-            model = next(
-                line.split(":", 1)[1].strip() for line in file if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    with open("/proc/meminfo") as file:
-        memory = int(file.readline().split()[1]) // 1024
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("django", "wagtail", "gunicorn", "redis")
-    )
-    return (
-        f"machine: {os.cpu_count()} cores ({model}), {memory:,} MB RAM, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-        f"PostgreSQL {pg_version}\nversions: {versions}"
-    )
 
 
 def report(result, args, queries):
@@ -873,7 +830,7 @@ def main():
 
         results = asyncio.run(run())
         print()
-        print(describe_machine(pg_version))
+        print(describe_machine(("django", "wagtail", "gunicorn", "redis"), pg_version))
         print(
             f"data: {len(slugs):,} generated businesses, {args.mentors:,} mentors, "
             f"{args.messages:,} messages; gunicorn {args.workers} sync workers, "
@@ -915,7 +872,7 @@ def main():
         except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
             pass
         if created:
-            drop_database(args)
+            drop_database(args.postgres, args.database)
         try:
             import redis
 
