@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from programmes.models import (
     Attendance,
     Cohort,
     FollowUp,
+    Grant,
     Journey,
     JourneyChange,
     Step,
@@ -31,19 +33,41 @@ def _require(actor):
         raise PermissionDenied(_("You cannot change journeys."))
 
 
+def _training_attended(journeys):
+    """{journey pk: training events of its programme the person attended}, in one query."""
+    people = {journey.pk: journey.person_id for journey in journeys if journey.person_id}
+    if not people:
+        return {}
+    rows = (
+        Attendance.objects.filter(
+            event__programme_id__in={journey.programme_id for journey in journeys},
+            event__counts_as=Step.TRAINED,
+            person_key__in=[f"u:{person}" for person in people.values()],
+        )
+        .values("event__programme_id", "person_key")
+        .annotate(events=Count("event_id", distinct=True))
+    )
+    counts = {(row["event__programme_id"], row["person_key"]): row["events"] for row in rows}
+    return {
+        journey.pk: counts.get((journey.programme_id, f"u:{journey.person_id}"), 0)
+        for journey in journeys
+    }
+
+
 def training_sessions_attended(journey):
     """Training events of the journey's programme that the person attended."""
-    if journey.person_id is None:
-        return 0
-    return (
-        Attendance.objects.filter(
-            event__programme_id=journey.programme_id,
-            event__counts_as=Step.TRAINED,
-            person_key=f"u:{journey.person_id}",
+    return _training_attended([journey]).get(journey.pk, 0)
+
+
+def _funded_businesses(journeys):
+    """{(business pk, programme pk)} of the journeys' businesses holding an awarded grant."""
+    businesses = {journey.business_id for journey in journeys if journey.business_id}
+    if not businesses:
+        return set()
+    return set(
+        Grant.objects.filter(business_id__in=businesses, status=Grant.Status.AWARDED).values_list(
+            "business_id", "programme_id"
         )
-        .values("event_id")
-        .distinct()
-        .count()
     )
 
 
@@ -79,8 +103,10 @@ def journey_start(*, actor, programme, person, on, cohort=None, region="", evide
     return journey
 
 
-def _check_step(journey, step, *, on, business, registration_number):
-    """Why `journey` cannot move to `step` now: a ValidationError, or None."""
+def _check_step(journey, step, *, on, business, registration_number, attended, funded):
+    """Why `journey` cannot move to `step` now: a ValidationError, or None. `attended` and
+    `funded` come from `_training_attended` and `_funded_businesses` over the journeys
+    checked together."""
     if step not in STEPS:
         return ValidationError(_("Unknown step."), code="unknown_step")
     if step == Step.FOLLOWED_UP:
@@ -100,7 +126,7 @@ def _check_step(journey, step, *, on, business, registration_number):
         return ValidationError(_("This date is in the future."), code="future")
     if step == Step.TRAINED:
         required = journey.programme.training_sessions_required
-        attended = training_sessions_attended(journey)
+        attended = attended.get(journey.pk, 0)
         if attended < required:
             return ValidationError(
                 _("%(attended)s of %(required)s training sessions attended.")
@@ -119,19 +145,28 @@ def _check_step(journey, step, *, on, business, registration_number):
             return ValidationError(
                 _("This person is not an owner of this business."), code="not_owner"
             )
-    if step == Step.FUNDED and (
-        journey.business_id is None
-        or not journey.business.grants.filter(
-            programme_id=journey.programme_id, status="awarded"
-        ).exists()
-    ):
+    if step == Step.FUNDED and (journey.business_id, journey.programme_id) not in funded:
         return ValidationError(_("The business has no grant from this programme."), code="no_grant")
     return None
 
 
+def _facts(journeys, step):
+    """What `_check_step` needs to know of these journeys beyond their rows: one query for
+    the step that needs it, none for the others."""
+    return {
+        "attended": _training_attended(journeys) if step == Step.TRAINED else {},
+        "funded": _funded_businesses(journeys) if step == Step.FUNDED else set(),
+    }
+
+
 def _advance_locked(actor, journey, step, *, on, evidence, business, registration_number):
     error = _check_step(
-        journey, step, on=on, business=business, registration_number=registration_number
+        journey,
+        step,
+        on=on,
+        business=business,
+        registration_number=registration_number,
+        **_facts([journey], step),
     )
     if error is not None:
         raise error
@@ -201,24 +236,42 @@ def journeys_advance(*, actor, journeys, step, on, evidence=""):
         )
         if not locked:
             raise ValidationError(_("Tick at least one person."), code="nobody")
+        facts = _facts(locked, step)
         problems = []
         for journey in locked:
-            error = _check_step(journey, step, on=on, business=None, registration_number="")
+            error = _check_step(
+                journey, step, on=on, business=None, registration_number="", **facts
+            )
             if error is not None:
                 who = journey.person.display_name if journey.person else str(journey.pk)
                 problems.append(f"{who}: {' '.join(error.messages)}")
         if problems:
             raise ValidationError(problems, code="some_cannot_move")
-        for journey in locked:
-            _advance_locked(
-                actor,
-                journey,
-                step,
-                on=on,
-                evidence=evidence,
-                business=None,
-                registration_number="",
+        # A cohort list moves in three statements whatever its length. The steps a list can
+        # reach never carry a business or a registration number, so only the step changes.
+        now = timezone.now()
+        Journey.objects.filter(pk__in=[journey.pk for journey in locked]).update(
+            step=step, updated_at=now
+        )
+        StepRecord.objects.bulk_create(
+            StepRecord(
+                journey=journey, step=step, reached_on=on, evidence=evidence, recorded_by=actor
             )
+            for journey in locked
+        )
+        JourneyChange.objects.bulk_create(
+            JourneyChange(
+                journey=journey,
+                actor=actor,
+                action=JourneyChange.Action.ADVANCE,
+                from_step=journey.step,
+                to_step=step,
+                details={"on": on.isoformat(), "evidence": evidence},
+            )
+            for journey in locked
+        )
+        for journey in locked:
+            journey.step, journey.updated_at = step, now
     return locked
 
 

@@ -234,6 +234,50 @@ def test_the_cohort_list_moves_everyone_or_nobody(manager, programme, cohort, cl
     assert page.status_code == 200 and StepRecord.objects.filter(step="applied").count() == 3
 
 
+def test_a_cohort_list_moves_to_trained_in_the_same_queries_however_long(
+    manager, programme, cohort, events_index, django_assert_max_num_queries
+):
+    programme.training_sessions_required = 1
+    programme.save()
+    training = factories.event_page(
+        events_index, starts_in_days=-3, programme=programme, counts_as="trained", slug="atelier"
+    )
+
+    def selected_people(count):
+        journeys = [start(manager, programme, cohort) for _ in range(count)]
+        for journey in journeys:
+            walk(manager, journey, Step.APPLIED, Step.SELECTED)
+            Attendance.objects.create(
+                event=training, person_key=f"u:{journey.person_id}", user=journey.person, name="x"
+            )
+        return journeys
+
+    few, many = selected_people(2), selected_people(20)
+    with django_assert_max_num_queries(12) as few_queries:
+        services.journeys_advance(actor=manager, journeys=few, step=Step.TRAINED, on=TODAY)
+    with django_assert_max_num_queries(len(few_queries)):
+        moved = services.journeys_advance(
+            actor=manager, journeys=many, step=Step.TRAINED, on=TODAY, evidence="Atelier 3"
+        )
+    assert {journey.step for journey in moved} == {Step.TRAINED}
+    assert StepRecord.objects.filter(step=Step.TRAINED, evidence="Atelier 3").count() == 20
+    changes = JourneyChange.objects.filter(to_step=Step.TRAINED, journey__in=many)
+    assert {(c.action, c.from_step, c.actor_id) for c in changes} == {
+        ("advance", "selected", manager.pk)
+    }
+    assert changes.count() == 20
+    # Someone who missed the training keeps the whole list where it is.
+    behind = start(manager, programme, cohort, display_name="Idrissa Ba")
+    walk(manager, behind, Step.APPLIED, Step.SELECTED)
+    late = selected_people(3)
+    with pytest.raises(ValidationError) as error:
+        services.journeys_advance(
+            actor=manager, journeys=[*late, behind], step=Step.TRAINED, on=TODAY
+        )
+    assert error.value.messages == ["Idrissa Ba: 0 séances de formation suivies sur 1."]
+    assert not StepRecord.objects.filter(journey__in=[*late, behind], step=Step.TRAINED).exists()
+
+
 def test_only_staff_with_the_permission_change_journeys(manager, programme, cohort, client):
     journey = start(manager, programme, cohort)
     entrepreneur = journey.person
