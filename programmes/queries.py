@@ -1,11 +1,11 @@
-"""Reads of programmes used by several callers: the event page, the attendance pages, the
-impact figures."""
+"""Reads of programmes used by several callers: the event page and the attendance pages (the
+impact figures are counted in programmes.indicators)."""
 
 from django.conf import settings
 from django.db.models import Count, Q
 
-from cms.models import EventCountsAs, EventPage
-from programmes.models import Attendance, EventRegistration, RegistrationStatus
+from cms.models import EventPage
+from programmes.models import EventRegistration, RegistrationStatus
 
 S = RegistrationStatus
 
@@ -64,23 +64,3 @@ def events_for_attendance(user):
             programme__institutions__staff__user=user, programme__isnull=False
         ).distinct()
     return events.select_related("programme").order_by("-start_at")
-
-
-def people_counted(programme):
-    """For each kind of event that counts (EventCountsAs: "informed", "reached", "trained"), how
-    many distinct people attended at least one such event of the programme. A person counts once
-    per programme and kind, however many events they came to (their person key: account, or
-    normalised phone for those without one). One query.
-
-    Returns {"informed": int, "reached": int, "trained": int}.
-    """
-    counted = dict.fromkeys(EventCountsAs.values, 0)
-    rows = (
-        Attendance.objects.filter(event__programme=programme)
-        .exclude(event__counts_as="")
-        .values("event__counts_as")
-        .annotate(people=Count("person_key", distinct=True))
-        .order_by()
-    )
-    counted.update({row["event__counts_as"]: row["people"] for row in rows})
-    return counted

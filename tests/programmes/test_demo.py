@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from cms.models import EventPage
-from programmes import indicators, queries, services
+from programmes import indicators, services
 from programmes.models import Attendance, EventRegistration, Indicator, Programme
 
 
@@ -19,8 +19,6 @@ def test_the_demo_programme_has_figures_and_a_second_run_creates_nothing():
     assert targets["informed"] == 800 and targets["fund_committed_eur"] == 100000
     assert programme.opportunities.count() == 2
     assert EventPage.objects.filter(programme=programme).count() >= 5
-    counted = queries.people_counted(programme)
-    assert counted["informed"] > 0 and counted["reached"] > 0
     people = Attendance.objects.filter(event__programme=programme)
     assert people.filter(user__isnull=True).exists() and people.filter(user__isnull=False).exists()
     assert set(people.values_list("gender", flat=True)) >= {"woman", "man"}
