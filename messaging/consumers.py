@@ -109,7 +109,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await handler(content)
         except (ValidationError, PermissionDenied) as error:
             await self.send_json(_error(error, client_key=content.get("client_key")))
-        except (TypeError, ValueError, Conversation.DoesNotExist):
+        except (TypeError, ValueError):
             await self.send_json(
                 _error(ValidationError(_("This frame could not be read.")), code="invalid")
             )

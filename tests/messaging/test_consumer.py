@@ -124,6 +124,10 @@ async def test_limits_and_bad_frames_get_error_events_and_the_socket_stays_open(
         {"action": "send", "conversation": other.pk, "text": "hi", "client_key": "q"}
     )
     assert (await next_of(socket, "error"))["code"] == "forbidden"
+    await socket.send_json_to(
+        {"action": "send", "conversation": other.pk + 1000, "text": "hi", "client_key": "m"}
+    )
+    assert (await next_of(socket, "error"))["code"] == "forbidden"
     for number in range(21):
         await socket.send_json_to(
             {
