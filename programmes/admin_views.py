@@ -384,7 +384,7 @@ def grant_programmes(request):
 @permission_required(MANAGE_GRANTS, raise_exception=True)
 def grant_index(request, programme_id):
     programme = get_object_or_404(Programme, pk=programme_id)
-    grants = programme.grants.select_related("business").prefetch_related("tranches__disbursements")
+    grants = programme.grants.select_related("business")
     return _admin_page(
         request,
         "programmes/admin/grant_index.html",

@@ -1,6 +1,7 @@
 """Start-up grants: never beyond the fund (also under concurrent awards on PostgreSQL),
 tranches that add up, payments only once a condition is met and never beyond a tranche."""
 
+import re
 import threading
 from datetime import date
 from decimal import Decimal
@@ -177,10 +178,16 @@ def test_the_admin_pages_award_and_pay_and_refuse_another_grants_tranche(
         },
     )
     assert Disbursement.objects.get().amount_mad == Decimal("43600.00")
-    page = client.get(f"/admin/grants/programme/{funded_programme.pk}/")
-    assert (
-        page.status_code == 200 and "VIR" not in page.content.decode()
-    )  # payments on the grant page
+    detail = client.get(f"/admin/grants/{grant.pk}/").content.decode()
+    assert re.search(r"4\D000,00 € \([^)]*, VIR-9\)", detail)  # the payment, on its tranche
+    index = client.get(f"/admin/grants/programme/{funded_programme.pk}/")
+    totals = re.findall(r"<dd>([^<]*) €</dd>", index.content.decode())
+    assert [re.sub(r"\D", "", total) for total in totals] == [
+        "10000000",  # the fund
+        "500000",  # committed: both grants
+        "400000",  # paid
+        "9500000",  # remaining
+    ]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
