@@ -55,6 +55,7 @@ from bench.machine import (  # noqa: E402 - once the project is on the path
     postgres_cpu,
     proc_stat,
     recreate_database,
+    wait_until_quiet,
 )
 
 GOAL_P95_MS = 150
@@ -622,26 +623,6 @@ async def user_loop(port, person, routes, rng, slugs, end, think, record):
             record(route, status, (time.perf_counter() - started) * 1000, path)
             if think:
                 await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-
-
-async def wait_until_quiet(args, label):
-    start = time.monotonic()
-    next_note = 0.0
-    while True:
-        load = loadavg()
-        waited = time.monotonic() - start
-        if load < args.load_below:
-            print(f"[{label}] load average (1 min) {load:.2f} < {args.load_below}: go", flush=True)
-            return load
-        if waited > args.load_wait:
-            print(f"[{label}] WARNING: load average still {load:.2f}: measuring anyway")
-            return load
-        if waited >= next_note:
-            print(
-                f"[{label}] load average {load:.2f} ≥ {args.load_below}: waiting ({waited:.0f} s)"
-            )
-            next_note += 30
-        await asyncio.sleep(5)
 
 
 async def phase(label, args, port, master, people, slugs, seconds, think):

@@ -2,10 +2,12 @@
 /proc (so figures say what each process cost), percentiles, free ports and the throw-away
 PostgreSQL database each run creates and drops."""
 
+import asyncio
 import math
 import os
 import platform
 import socket
+import time
 from importlib import metadata
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -34,6 +36,34 @@ def describe_machine(packages, pg_version=None):
 
 def loadavg():
     return os.getloadavg()[0]
+
+
+async def wait_until_quiet(args, label):
+    """Wait until the 1-minute load average is below --load-below (at most --load-wait
+    seconds): figures taken on a busy machine measure the other work. Returns the load."""
+    start = time.monotonic()
+    next_note = 0.0
+    while True:
+        load = loadavg()
+        waited = time.monotonic() - start
+        if load < args.load_below:
+            print(f"[{label}] load average (1 min) {load:.3f} < {args.load_below}: go", flush=True)
+            return load
+        if waited > args.load_wait:
+            print(
+                f"[{label}] WARNING: load average still {load:.3f} after {waited:.0f} s: "
+                "measuring anyway",
+                flush=True,
+            )
+            return load
+        if waited >= next_note:
+            print(
+                f"[{label}] load average (1 min) {load:.3f} ≥ {args.load_below}: waiting "
+                f"({waited:.0f} s so far)",
+                flush=True,
+            )
+            next_note += 30
+        await asyncio.sleep(5)
 
 
 def proc_stat(pid):

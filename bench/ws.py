@@ -49,6 +49,7 @@ from bench.machine import (  # noqa: E402
     postgres_cpu,
     process_cpu,
     recreate_database,
+    wait_until_quiet,
 )
 
 GOAL_P99_MS = 200
@@ -90,33 +91,6 @@ def parse_args():
 
 
 # --- Machine, load and CPU -------------------------------------------------------------------
-
-
-async def wait_until_quiet(args, label):
-    """Wait until the 1-minute load average is below the threshold; return it."""
-    start = time.monotonic()
-    next_note = 0.0
-    while True:
-        load = loadavg()
-        waited = time.monotonic() - start
-        if load < args.load_below:
-            print(f"[{label}] load average (1 min) {load:.3f} < {args.load_below}: go", flush=True)
-            return load
-        if waited > args.load_wait:
-            print(
-                f"[{label}] WARNING: load average still {load:.3f} after {waited:.0f} s: "
-                "measuring anyway",
-                flush=True,
-            )
-            return load
-        if waited >= next_note:
-            print(
-                f"[{label}] load average (1 min) {load:.3f} ≥ {args.load_below}: waiting "
-                f"({waited:.0f} s so far)",
-                flush=True,
-            )
-            next_note += 30
-        await asyncio.sleep(5)
 
 
 def postgres_stats(args):
