@@ -1,7 +1,8 @@
 """The demo site's texts, drawn from the Work4Integration programme (Morocco, 2018-2021).
 
-French is the source; Arabic and English translations exist for the pages the issue names
-(home, the launch article, the open call) and for the index pages that hold them.
+French is the source. Arabic and English translations exist for the home page, the four section
+indexes, the launch article, the open call, the events, the guides, the "about" page, the legal
+pages and the contact form; the other news articles and calls are in French only.
 """
 
 from datetime import date, timedelta
@@ -94,6 +95,8 @@ INDEXES = {
             "Événements",
             "Sessions d'information, formations et rencontres dans les deux régions.",
         ),
+        "ar": ("الفعاليات", "جلسات إعلامية ودورات تكوينية ولقاءات في الجهتين."),
+        "en": ("Events", "Information sessions, training and meetings in both regions."),
     },
     "appels": {
         "model": "CallIndexPage",
@@ -104,6 +107,8 @@ INDEXES = {
     "guides": {
         "model": "GuideIndexPage",
         "fr": ("Guides pratiques", "Les démarches, étape par étape."),
+        "ar": ("أدلة عملية", "الإجراءات الإدارية، خطوة بخطوة."),
+        "en": ("Practical guides", "The formalities, step by step."),
     },
 }
 
@@ -265,52 +270,112 @@ SCHEDULED_NEWS = {
 }
 
 EVENTS = [
-    # (slug, title, days from today, hours long, region, venue, intro)
-    (
-        "session-information-rabat",
-        "Session d'information : créer son activité",
-        12,
-        3,
-        "rabat-sale",
-        "Maison des associations, Salé",
-        "Les étapes pour devenir auto-entrepreneur et les services du programme.",
-    ),
-    (
-        "atelier-comptabilite-tanger",
-        "Atelier : tenir sa comptabilité simplement",
-        20,
-        4,
-        "tanger-tetouan",
-        "Centre régional d'investissement, Tanger",
-        "Un atelier pratique pour suivre recettes et dépenses avec un téléphone.",
-    ),
-    (
-        "webinaire-financement",
-        "Webinaire : financer son projet",
-        30,
-        2,
-        "online",
-        "",
-        "Microcrédit, fonds d'amorçage et subventions : qui peut en bénéficier ?",
-    ),
-    (
-        "foire-entrepreneurs-rabat",
-        "Foire des entrepreneurs migrants",
-        -60,
-        8,
-        "rabat-sale",
-        "Place Bab El Had, Rabat",
-        "Vingt entrepreneurs ont présenté leurs produits au public.",
-    ),
-    (
-        "rencontre-institutions-tetouan",
-        "Rencontre avec les institutions partenaires",
-        -120,
-        3,
-        "tanger-tetouan",
-        "Délégation de l'Entraide nationale, Tétouan",
-        "Présentation des services publics d'appui à l'entrepreneuriat.",
-    ),
+    # Start in days from today (negative: past), length in hours, region; texts per language.
+    {
+        "slug": "session-information-rabat",
+        "days": 12,
+        "hours": 3,
+        "region": "rabat-sale",
+        "fr": {
+            "title": "Session d'information : créer son activité",
+            "venue": "Maison des associations, Salé",
+            "intro": "Les étapes pour devenir auto-entrepreneur et les services du programme.",
+        },
+        "ar": {
+            "title": "جلسة إعلامية: إنشاء نشاطك المهني",
+            "venue": "دار الجمعيات، سلا",
+            "intro": "مراحل الحصول على صفة المقاول الذاتي، والخدمات التي يقدّمها البرنامج.",
+        },
+        "en": {
+            "title": "Information session: starting your own business",
+            "venue": "Maison des associations, Salé",
+            "intro": "The steps to become an auto-entrepreneur, and what the programme offers.",
+        },
+    },
+    {
+        "slug": "atelier-comptabilite-tanger",
+        "days": 20,
+        "hours": 4,
+        "region": "tanger-tetouan",
+        "fr": {
+            "title": "Atelier : tenir sa comptabilité simplement",
+            "venue": "Centre régional d'investissement, Tanger",
+            "intro": "Un atelier pratique pour suivre recettes et dépenses avec un téléphone.",
+        },
+        "ar": {
+            "title": "ورشة: مسك حساباتك بطريقة بسيطة",
+            "venue": "المركز الجهوي للاستثمار، طنجة",
+            "intro": "ورشة تطبيقية لتتبّع المداخيل والمصاريف باستعمال الهاتف.",
+        },
+        "en": {
+            "title": "Workshop: simple bookkeeping",
+            "venue": "Regional Investment Centre, Tangier",
+            "intro": "A hands-on workshop to keep track of income and expenses on your phone.",
+        },
+    },
+    {
+        "slug": "webinaire-financement",
+        "days": 30,
+        "hours": 2,
+        "region": "online",
+        "fr": {
+            "title": "Webinaire : financer son projet",
+            "venue": "",
+            "intro": "Microcrédit, fonds d'amorçage et subventions : qui peut en bénéficier ?",
+        },
+        "ar": {
+            "title": "ندوة عبر الإنترنت: تمويل مشروعك",
+            "venue": "",
+            "intro": "القروض الصغرى وصندوق الانطلاق والمنح: من يمكنه الاستفادة منها؟",
+        },
+        "en": {
+            "title": "Webinar: funding your project",
+            "venue": "",
+            "intro": "Microcredit, the start-up fund and grants: who can get them?",
+        },
+    },
+    {
+        "slug": "foire-entrepreneurs-rabat",
+        "days": -60,
+        "hours": 8,
+        "region": "rabat-sale",
+        "fr": {
+            "title": "Foire des entrepreneurs migrants",
+            "venue": "Place Bab El Had, Rabat",
+            "intro": "Vingt entrepreneurs ont présenté leurs produits au public.",
+        },
+        "ar": {
+            "title": "معرض رواد الأعمال المهاجرين",
+            "venue": "ساحة باب الحد، الرباط",
+            "intro": "عرض عشرون من رواد الأعمال منتجاتهم على الجمهور.",
+        },
+        "en": {
+            "title": "Migrant entrepreneurs' fair",
+            "venue": "Bab El Had Square, Rabat",
+            "intro": "Twenty entrepreneurs showed their products to the public.",
+        },
+    },
+    {
+        "slug": "rencontre-institutions-tetouan",
+        "days": -120,
+        "hours": 3,
+        "region": "tanger-tetouan",
+        "fr": {
+            "title": "Rencontre avec les institutions partenaires",
+            "venue": "Délégation de l'Entraide nationale, Tétouan",
+            "intro": "Présentation des services publics d'appui à l'entrepreneuriat.",
+        },
+        "ar": {
+            "title": "لقاء مع المؤسسات الشريكة",
+            "venue": "مندوبية التعاون الوطني، تطوان",
+            "intro": "تقديم الخدمات العمومية لدعم ريادة الأعمال.",
+        },
+        "en": {
+            "title": "Meeting with the partner institutions",
+            "venue": "Entraide nationale office, Tétouan",
+            "intro": "An introduction to the public services that support entrepreneurs.",
+        },
+    },
 ]
 
 CALL = {
@@ -383,94 +448,257 @@ OTHER_CALLS = [
 ]
 
 GUIDES = [
+    # Each step: (title, text, documents to bring).
     {
         "slug": "devenir-auto-entrepreneur",
-        "title": "Devenir auto-entrepreneur au Maroc",
-        "intro": "Le statut d'auto-entrepreneur en quatre étapes, pour les personnes "
-        "étrangères en situation régulière.",
-        "steps": [
-            (
-                "Vérifier que votre activité est éligible",
-                "La plupart des activités commerciales, artisanales et de services le sont. "
-                "Le chiffre d'affaires annuel est plafonné.",
-                ["Carte de séjour en cours de validité"],
-            ),
-            (
-                "S'inscrire auprès de Barid Al-Maghrib ou en ligne",
-                "L'inscription se fait au guichet de la poste ou sur le portail national.",
-                ["Carte de séjour", "Photo d'identité", "Justificatif d'adresse"],
-            ),
-            (
-                "Recevoir sa carte d'auto-entrepreneur",
-                "La carte arrive sous quelques semaines ; elle vous donne un identifiant fiscal.",
-                [],
-            ),
-            (
-                "Déclarer son chiffre d'affaires chaque trimestre",
-                "La déclaration et le paiement se font en ligne ou à la poste.",
-                [],
-            ),
-        ],
+        "fr": {
+            "title": "Devenir auto-entrepreneur au Maroc",
+            "intro": "Le statut d'auto-entrepreneur en quatre étapes, pour les personnes "
+            "étrangères en situation régulière.",
+            "steps": [
+                (
+                    "Vérifier que votre activité est éligible",
+                    "La plupart des activités commerciales, artisanales et de services le sont. "
+                    "Le chiffre d'affaires annuel est plafonné.",
+                    ["Carte de séjour en cours de validité"],
+                ),
+                (
+                    "S'inscrire auprès de Barid Al-Maghrib ou en ligne",
+                    "L'inscription se fait au guichet de la poste ou sur le portail national.",
+                    ["Carte de séjour", "Photo d'identité", "Justificatif d'adresse"],
+                ),
+                (
+                    "Recevoir sa carte d'auto-entrepreneur",
+                    "La carte arrive sous quelques semaines ; elle vous donne un identifiant "
+                    "fiscal.",
+                    [],
+                ),
+                (
+                    "Déclarer son chiffre d'affaires chaque trimestre",
+                    "La déclaration et le paiement se font en ligne ou à la poste.",
+                    [],
+                ),
+            ],
+        },
+        "ar": {
+            "title": "الحصول على صفة المقاول الذاتي في المغرب",
+            "intro": "نظام المقاول الذاتي في أربع خطوات، للأشخاص الأجانب المقيمين في المغرب "
+            "بصفة قانونية.",
+            "steps": [
+                (
+                    "تحقّق من أن نشاطك مؤهَّل",
+                    "معظم الأنشطة التجارية والحرفية والخدماتية مؤهَّلة. ورقم المعاملات السنوي "
+                    "محدَّد بسقف لا ينبغي تجاوزه.",
+                    ["بطاقة إقامة سارية المفعول"],
+                ),
+                (
+                    "سجّل نفسك لدى بريد المغرب أو عبر الإنترنت",
+                    "يتم التسجيل في شبّاك مكتب البريد أو على البوابة الوطنية.",
+                    ["بطاقة الإقامة", "صورة شمسية", "وثيقة تُثبت العنوان"],
+                ),
+                (
+                    "تسلّم بطاقة المقاول الذاتي",
+                    "تصل البطاقة في غضون بضعة أسابيع، وتمنحك معرّفًا ضريبيًا.",
+                    [],
+                ),
+                (
+                    "صرّح برقم معاملاتك كل ثلاثة أشهر",
+                    "يتم التصريح والأداء عبر الإنترنت أو في مكتب البريد.",
+                    [],
+                ),
+            ],
+        },
+        "en": {
+            "title": "Becoming an auto-entrepreneur in Morocco",
+            "intro": "The auto-entrepreneur status in four steps, for foreign nationals living "
+            "legally in Morocco.",
+            "steps": [
+                (
+                    "Check that your activity is eligible",
+                    "Most trade, craft and service activities are. Annual turnover is capped.",
+                    ["A valid residence card"],
+                ),
+                (
+                    "Register with Barid Al-Maghrib or online",
+                    "You register at a post office counter or on the national portal.",
+                    ["Residence card", "Passport photo", "Proof of address"],
+                ),
+                (
+                    "Receive your auto-entrepreneur card",
+                    "The card arrives within a few weeks; it gives you a tax identification "
+                    "number.",
+                    [],
+                ),
+                (
+                    "Declare your turnover every quarter",
+                    "You declare and pay online or at the post office.",
+                    [],
+                ),
+            ],
+        },
     },
     {
         "slug": "creer-une-cooperative",
-        "title": "Créer une coopérative",
-        "intro": "Se regrouper pour produire et vendre : les démarches auprès de l'ODCO.",
-        "steps": [
-            (
-                "Réunir au moins cinq membres fondateurs",
-                "Les membres partagent une activité et adoptent des statuts.",
-                ["Pièce d'identité de chaque membre"],
-            ),
-            (
-                "Obtenir le certificat négatif",
-                "Le nom de la coopérative est réservé auprès de l'ODCO.",
-                [],
-            ),
-            (
-                "Tenir l'assemblée constitutive et déposer le dossier",
-                "Le dossier est déposé auprès de l'autorité locale puis de l'ODCO.",
-                ["Statuts signés", "Procès-verbal de l'assemblée"],
-            ),
-        ],
+        "fr": {
+            "title": "Créer une coopérative",
+            "intro": "Se regrouper pour produire et vendre : les démarches auprès de l'ODCO.",
+            "steps": [
+                (
+                    "Réunir au moins cinq membres fondateurs",
+                    "Les membres partagent une activité et adoptent des statuts.",
+                    ["Pièce d'identité de chaque membre"],
+                ),
+                (
+                    "Obtenir le certificat négatif",
+                    "Le nom de la coopérative est réservé auprès de l'ODCO.",
+                    [],
+                ),
+                (
+                    "Tenir l'assemblée constitutive et déposer le dossier",
+                    "Le dossier est déposé auprès de l'autorité locale puis de l'ODCO.",
+                    ["Statuts signés", "Procès-verbal de l'assemblée"],
+                ),
+            ],
+        },
+        "ar": {
+            "title": "تأسيس تعاونية",
+            "intro": "التكتّل من أجل الإنتاج والبيع: الإجراءات لدى مكتب تنمية التعاون.",
+            "steps": [
+                (
+                    "اجمع خمسة أعضاء مؤسسين على الأقل",
+                    "يمارس الأعضاء نشاطًا مشتركًا ويصادقون على نظام أساسي.",
+                    ["وثيقة هوية لكل عضو"],
+                ),
+                (
+                    "احصل على الشهادة السلبية",
+                    "يُحجز اسم التعاونية لدى مكتب تنمية التعاون.",
+                    [],
+                ),
+                (
+                    "اعقد الجمع العام التأسيسي وأودِع الملف",
+                    "يُودَع الملف لدى السلطة المحلية ثم لدى مكتب تنمية التعاون.",
+                    ["النظام الأساسي موقَّعًا", "محضر الجمع العام"],
+                ),
+            ],
+        },
+        "en": {
+            "title": "Setting up a cooperative",
+            "intro": "Joining forces to produce and sell: the steps with ODCO, the cooperative "
+            "development office.",
+            "steps": [
+                (
+                    "Bring together at least five founding members",
+                    "The members share an activity and adopt articles of association.",
+                    ["An identity document for each member"],
+                ),
+                (
+                    "Get the name certificate (certificat négatif)",
+                    "The cooperative's name is reserved with ODCO.",
+                    [],
+                ),
+                (
+                    "Hold the founding meeting and file the application",
+                    "The application goes to the local authority, then to ODCO.",
+                    ["Signed articles of association", "Minutes of the founding meeting"],
+                ),
+            ],
+        },
     },
 ]
 
 ABOUT = {
     "slug": "a-propos",
-    "title": "À propos du programme",
-    "intro": "Un programme lancé en 2018 à Rabat/Salé et à Tanger/Tétouan.",
-    "text": "Tremplin s'inspire du programme Work4Integration : 800 migrants informés, 400 "
-    "certifiés auto-entrepreneurs, 22 entreprises collectives créées (coopératives et SARL) et "
-    "environ 2 000 personnes touchées.",
+    "fr": {
+        "title": "À propos du programme",
+        "intro": "Un programme lancé en 2018 à Rabat/Salé et à Tanger/Tétouan.",
+        "text": "Tremplin s'inspire du programme Work4Integration : 800 migrants informés, 400 "
+        "certifiés auto-entrepreneurs, 22 entreprises collectives créées (coopératives et SARL) "
+        "et environ 2 000 personnes touchées.",
+    },
+    "ar": {
+        "title": "حول البرنامج",
+        "intro": "برنامج انطلق سنة 2018 في الرباط/سلا وطنجة/تطوان.",
+        "text": "يستلهم ترامبلان تجربة برنامج Work4Integration: إعلام 800 مهاجر، وحصول 400 "
+        "منهم على صفة المقاول الذاتي، وإنشاء 22 مقاولة جماعية (تعاونيات وشركات ذات مسؤولية "
+        "محدودة)، وبلوغ حوالي 2.000 شخص.",
+    },
+    "en": {
+        "title": "About the programme",
+        "intro": "A programme launched in 2018 in Rabat/Salé and Tanger/Tétouan.",
+        "text": "Tremplin draws on the Work4Integration programme: 800 migrants informed, 400 "
+        "certified as auto-entrepreneurs, 22 collective businesses created (cooperatives and "
+        "SARLs) and about 2,000 people reached.",
+    },
 }
 
 LEGAL = [
-    (
-        "confidentialite",
-        "Politique de confidentialité",
-        "Votre statut de séjour et votre nationalité ne sont jamais publics, jamais indexés par "
-        "les moteurs de recherche et jamais exportés sans finalité. Vous pouvez télécharger vos "
-        "données et supprimer votre compte à tout moment depuis vos paramètres.",
-    ),
-    (
-        "conditions-utilisation",
-        "Conditions d'utilisation",
-        "En créant un compte, vous vous engagez à publier des informations exactes et à "
-        "respecter les autres membres.",
-    ),
+    {
+        "slug": "confidentialite",
+        "fr": {
+            "title": "Politique de confidentialité",
+            "text": "Votre statut de séjour et votre nationalité ne sont jamais publics, jamais "
+            "indexés par les moteurs de recherche et jamais exportés sans finalité. Vous pouvez "
+            "télécharger vos données et supprimer votre compte à tout moment depuis vos "
+            "paramètres.",
+        },
+        "ar": {
+            "title": "سياسة الخصوصية",
+            "text": "وضعيتك في الإقامة وجنسيتك لا تُنشَران للعموم أبدًا، ولا تفهرسهما محركات "
+            "البحث، ولا تُصدَّران دون غرض محدَّد. يمكنك تنزيل بياناتك وحذف حسابك في أي وقت من "
+            "إعداداتك.",
+        },
+        "en": {
+            "title": "Privacy policy",
+            "text": "Your residence status and your nationality are never public, never indexed "
+            "by search engines and never exported without a purpose. You can download your data "
+            "and delete your account at any time from your settings.",
+        },
+    },
+    {
+        "slug": "conditions-utilisation",
+        "fr": {
+            "title": "Conditions d'utilisation",
+            "text": "En créant un compte, vous vous engagez à publier des informations exactes "
+            "et à respecter les autres membres.",
+        },
+        "ar": {
+            "title": "شروط الاستخدام",
+            "text": "بإنشائك حسابًا، فإنك تلتزم بنشر معلومات صحيحة وباحترام الأعضاء الآخرين.",
+        },
+        "en": {
+            "title": "Terms of use",
+            "text": "By creating an account, you agree to publish accurate information and to "
+            "respect the other members.",
+        },
+    },
 ]
 
 CONTACT = {
     "slug": "contact",
-    "title": "Contact",
-    "intro": rich("Une question sur le programme ? Écrivez-nous, nous répondons sous 3 jours."),
-    "thank_you": rich("Merci ! Votre message a bien été envoyé."),
-    "fields": [
-        ("Votre nom", "singleline", True),
-        ("Votre adresse e-mail", "email", True),
-        ("Votre message", "multiline", True),
-    ],
+    # (field type, required), in order; each language gives the labels in the same order.
+    "fields": [("singleline", True), ("email", True), ("multiline", True)],
+    "fr": {
+        "title": "Contact",
+        "intro": rich("Une question sur le programme ? Écrivez-nous, nous répondons sous 3 jours."),
+        "thank_you": rich("Merci ! Votre message a bien été envoyé."),
+        "labels": ["Votre nom", "Votre adresse e-mail", "Votre message"],
+        # The e-mail goes to the programme's staff, who work in French.
+        "subject": "Message envoyé depuis Tremplin",
+    },
+    "ar": {
+        "title": "اتصل بنا",
+        "intro": rich("لديك سؤال حول البرنامج؟ راسلنا، وسنردّ عليك في غضون 3 أيام."),
+        "thank_you": rich("شكرًا! لقد تم إرسال رسالتك بنجاح."),
+        "labels": ["اسمك", "بريدك الإلكتروني", "رسالتك"],
+        "subject": "Message envoyé depuis Tremplin (formulaire en arabe)",
+    },
+    "en": {
+        "title": "Contact us",
+        "intro": rich("A question about the programme? Write to us: we answer within 3 days."),
+        "thank_you": rich("Thank you! Your message has been sent."),
+        "labels": ["Your name", "Your e-mail address", "Your message"],
+        "subject": "Message envoyé depuis Tremplin (formulaire en anglais)",
+    },
 }
 
 DEMO_USERS = [

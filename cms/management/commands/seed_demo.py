@@ -130,8 +130,15 @@ class Command(BaseCommand):
         self.created += 1
         return page
 
-    def translate(self, page, language, **fields):
-        """The page's translation into `language`, copied and filled in if it is missing."""
+    def translate(self, page, language, *, form_labels=None, **fields):
+        """The page's translation into `language`, copied and filled in if it is missing.
+
+        The parent must be translated first: `copy_parents` would otherwise put an alias of the
+        French parent, in French, into the other language's tree. A form page's fields are
+        copied with it; `form_labels` gives their labels in order. Each keeps the name
+        (`clean_name`) of the field it was copied from, so that a message has the same keys
+        whatever the language of the form it was sent from.
+        """
         locale = Locale.objects.get(language_code=language)
         existing = page.get_translation_or_none(locale)
         if existing is not None:
@@ -139,6 +146,11 @@ class Command(BaseCommand):
         translation = page.copy_for_translation(locale, copy_parents=True)
         for name, value in fields.items():
             setattr(translation, name, value)
+        if form_labels is not None:
+            form_fields = sorted(translation.form_fields.all(), key=lambda field: field.sort_order)
+            for field, label in zip(form_fields, form_labels, strict=True):
+                field.label = label
+            translation.form_fields = form_fields
         translation.save_revision().publish()
         self.created += 1
         return translation
@@ -284,25 +296,24 @@ class Command(BaseCommand):
     def seed_events(self):
         index = self.indexes["evenements"]
         today = timezone.localdate()
-        for slug, title, days, hours, region, venue, intro in content.EVENTS:
-            start = datetime.combine(today + timedelta(days=days), datetime.min.time())
+        self.events = []
+        for event in content.EVENTS:
+            start = datetime.combine(today + timedelta(days=event["days"]), datetime.min.time())
             start = start.replace(hour=10, tzinfo=ZONE)
-            self.child(
+            online = event["region"] == "online"
+            page = self.child(
                 index,
                 EventPage,
-                slug,
-                title=title,
+                event["slug"],
                 start_at=start,
-                end_at=start + timedelta(hours=hours),
-                region=region,
-                venue=venue,
-                online_url="https://meet.tremplin.example/financement"
-                if region == "online"
-                else "",
-                capacity=40 if region != "online" else None,
-                registration_open=days > 0,
-                intro=intro,
+                end_at=start + timedelta(hours=event["hours"]),
+                region=event["region"],
+                online_url="https://meet.tremplin.example/financement" if online else "",
+                capacity=None if online else 40,
+                registration_open=event["days"] > 0,
+                **event["fr"],
             )
+            self.events.append((page, event))
 
     def seed_calls(self):
         index = self.indexes["appels"]
@@ -343,59 +354,67 @@ class Command(BaseCommand):
             "how_to_apply": data["how_to_apply"],
         }
 
+    @staticmethod
+    def _guide_fields(data):
+        steps = [
+            {
+                "type": "step",
+                "value": {"title": title, "body": content.rich(body), "documents": documents},
+            }
+            for title, body, documents in data["steps"]
+        ]
+        return {"title": data["title"], "intro": data["intro"], "steps": steps}
+
     def seed_guides(self):
         index = self.indexes["guides"]
+        self.guides = []
         for guide in content.GUIDES:
-            steps = [
-                {
-                    "type": "step",
-                    "value": {"title": title, "body": content.rich(body), "documents": documents},
-                }
-                for title, body, documents in guide["steps"]
-            ]
-            self.child(
-                index,
-                GuidePage,
-                guide["slug"],
-                title=guide["title"],
-                intro=guide["intro"],
-                steps=steps,
-            )
+            page = self.child(index, GuidePage, guide["slug"], **self._guide_fields(guide["fr"]))
+            self.guides.append((page, guide))
+
+    @staticmethod
+    def _standard_fields(data):
+        return {
+            "title": data["title"],
+            "intro": data.get("intro", ""),
+            "body": [{"type": "paragraph", "value": content.rich(data["text"])}],
+        }
+
+    @staticmethod
+    def _contact_fields(data):
+        return {
+            "title": data["title"],
+            "intro": data["intro"],
+            "thank_you_text": data["thank_you"],
+            "subject": data["subject"],
+        }
 
     def seed_standard_pages(self):
         about = content.ABOUT
-        self.child(
+        self.about = self.child(
             self.home,
             StandardPage,
             about["slug"],
-            title=about["title"],
-            intro=about["intro"],
-            body=[{"type": "paragraph", "value": content.rich(about["text"])}],
             show_in_menus=True,
+            **self._standard_fields(about["fr"]),
         )
         self.legal = {}
-        for slug, title, text in content.LEGAL:
-            self.legal[slug] = self.child(
-                self.home,
-                StandardPage,
-                slug,
-                title=title,
-                body=[{"type": "paragraph", "value": content.rich(text)}],
+        for item in content.LEGAL:
+            self.legal[item["slug"]] = self.child(
+                self.home, StandardPage, item["slug"], **self._standard_fields(item["fr"])
             )
         contact = content.CONTACT
         form_page = FormPage.objects.child_of(self.home).filter(slug=contact["slug"]).first()
         if form_page is None:
             form_page = FormPage(
-                title=contact["title"],
                 slug=contact["slug"],
-                intro=contact["intro"],
-                thank_you_text=contact["thank_you"],
                 to_address=settings.STAFF_EMAIL,
                 from_address="no-reply@tremplin.example",
-                subject="Message envoyé depuis Tremplin",
                 show_in_menus=True,
+                **self._contact_fields(contact["fr"]),
             )
-            for order, (label, field_type, required) in enumerate(contact["fields"]):
+            fields = zip(contact["fr"]["labels"], contact["fields"], strict=True)
+            for order, (label, (field_type, required)) in enumerate(fields):
                 form_page.form_fields.add(
                     FormField(
                         sort_order=order, label=label, field_type=field_type, required=required
@@ -404,6 +423,7 @@ class Command(BaseCommand):
             self.home.add_child(instance=form_page)
             form_page.save_revision().publish()
             self.created += 1
+        self.contact = form_page
 
     def seed_translations(self):
         for language in ("ar", "en"):
@@ -417,9 +437,10 @@ class Command(BaseCommand):
                 hero_link_label=home_data["hero_link_label"],
                 body=home_data["body"],
             )
-            for slug in ("news", "appels"):
+            # Parents before their children (see `translate`).
+            for slug, index in self.indexes.items():
                 title, intro = content.INDEXES[slug][language]
-                self.translate(self.indexes[slug], language, title=title, intro=intro)
+                self.translate(index, language, title=title, intro=intro)
             launch = content.LAUNCH[language]
             self.translate(
                 self.launch,
@@ -429,6 +450,22 @@ class Command(BaseCommand):
                 body=launch["body"],
             )
             self.translate(self.call, language, **self._call_fields(content.CALL[language]))
+            for page, event in self.events:
+                self.translate(page, language, **event[language])
+            for page, guide in self.guides:
+                self.translate(page, language, **self._guide_fields(guide[language]))
+            self.translate(self.about, language, **self._standard_fields(content.ABOUT[language]))
+            for item in content.LEGAL:
+                self.translate(
+                    self.legal[item["slug"]], language, **self._standard_fields(item[language])
+                )
+            contact = content.CONTACT[language]
+            self.translate(
+                self.contact,
+                language,
+                form_labels=contact["labels"],
+                **self._contact_fields(contact),
+            )
             self._link_hero(home)
         self._link_hero(self.home)
 
