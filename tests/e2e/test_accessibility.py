@@ -127,6 +127,11 @@ def test_no_serious_violation_on_any_page_type(lang, phone, logged_in, site_url,
     page.goto(f"{site_url}/{lang}/accounts/signup/")
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector(".field-error")
+    # The field in error is marked by more than its message: a thicker border.
+    border = page.eval_on_selector(
+        ".field-error input", "input => getComputedStyle(input).borderTopWidth"
+    )
+    assert border == "2px", f"a text field in error has a {border} border"
     problems += [f"sign-up with errors: {p}" for p in scan(page)]
     scanned.append(f"/{lang}/accounts/signup/ (with errors)")
     page.goto(f"{site_url}/{lang}/accounts/login/")
