@@ -1,7 +1,10 @@
 """Readers move between French, Arabic and English without losing their place."""
 
+from datetime import datetime
+
 import pytest
 from django.test import override_settings
+from django.utils import formats, translation
 
 from cms import models as cms
 from tests import factories
@@ -95,3 +98,11 @@ def test_server_error_page_in_each_language(rf, language):
     html = response.content.decode()
     assert f'lang="{language}"' in html
     assert ('dir="rtl"' in html) == (language == "ar")
+
+
+def test_arabic_dates_and_times_read_day_first_on_24_hours():
+    # Django's Arabic formats have no date-and-time format; ours (config/formats/ar) do.
+    moment = datetime(2026, 11, 20, 15, 30)
+    with translation.override("ar"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "20 نوفمبر 2026، 15:30"
+        assert formats.time_format(moment, "TIME_FORMAT") == "15:30"
