@@ -84,6 +84,7 @@ PUBLIC = {
     "GET /api/v1/marketplace/businesses/{slug}": "published businesses are public (see cases)",
     "GET /api/v1/mentoring/mentors/{mentor_id}": "published mentor profiles are public",
     "GET /api/v1/mentoring/mentors/{mentor_id}/slots": "a published mentor's free slots",
+    "wagtail_serve": "published pages are public (drafts: only the admin's previews, see cases)",
 }
 
 
@@ -430,7 +431,8 @@ def id_taking_routes():
     """Every route of the URL configuration with a parameter (the API comes from its schema)."""
     found = set()
     for text, key in _walk(get_resolver()):
-        if not re.search(r"<|\(\?P<", text):
+        # A converter, a named group or an unnamed one (Wagtail's page and document serving).
+        if not re.search(r"<|\(\?P<|\((?!\?)", text):
             continue
         plain = re.sub(r"^(fr|ar|en)/", "", text)
         if plain.startswith(WAGTAIL_PREFIXES) or text.startswith(DEBUG_ONLY):
