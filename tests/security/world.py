@@ -5,7 +5,7 @@ Every private object carries an "alpha" string that must never appear in a refus
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +25,8 @@ SECRETS = [
     "Objectif alpha confidentiel",
     "alpha-owner@example.org",
     "Alpha Propriétaire",
+    "Brouillon alpha confidentiel",  # a page's unpublished revision
+    "Contact alpha confidentiel",  # a contact-form submission
 ]
 
 
@@ -53,7 +55,7 @@ def build_world():
     between ent_a and mentor_a (goal, booking, conversation, message, report), an application
     of ent_a to institution A's opportunity (document), ent_a's registration to an event of a
     programme institution A takes part in, ent_a's journey in a cohort and a grant to the
-    published business."""
+    published business. Then what Wagtail's admin acts on (`_wagtail_world`)."""
     from cms.models import EventIndexPage
     from marketplace import services as marketplace
     from mentoring import services as mentoring
@@ -181,7 +183,121 @@ def build_world():
         purpose="Four alpha",
         tranches=[{"amount_eur": "5000", "condition": "Étape 1", "due_on": date(2026, 6, 1)}],
     )
+    _wagtail_world(world, home)
     return world
+
+
+def _wagtail_world(world, home):
+    """What Wagtail's admin screens act on: pages (with revisions, a workflow in progress, an
+    alias), a contact form with a submission, an image and a document in a collection, files
+    waiting in a multiple upload, a redirect, an editing session and a disabled workflow and
+    task (so that "enable" has something to enable)."""
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from wagtail.admin.models import EditingSession
+    from wagtail.contrib.forms.models import FormSubmission
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import (
+        Collection,
+        GroupApprovalTask,
+        Locale,
+        Site,
+        UploadedFile,
+        Workflow,
+    )
+
+    from cms.models import FormField, FormPage, SiteSettings, StandardPage
+    from cms.setup import WORKFLOW_NAME
+
+    u = world.users
+    o = world.objects
+    editor = u["editor"]
+
+    # A live page whose latest revision is an unpublished draft.
+    page = factories.add_page(home, StandardPage, title="À propos", slug="a-propos", intro="x")
+    page = StandardPage.objects.get(pk=page.pk)  # as published (live_revision set)
+    o["first_revision"] = page.live_revision
+    page.intro = "Brouillon alpha confidentiel"
+    o["draft_revision"] = page.save_revision(user=editor)
+    o["page"] = page
+    # Another with a change scheduled to go live later (Wagtail locks such a page, hence two).
+    scheduled = factories.add_page(home, StandardPage, title="Bientôt", slug="bientot", intro="x")
+    scheduled = StandardPage.objects.get(pk=scheduled.pk)
+    scheduled.go_live_at = timezone.now() + timedelta(days=30)
+    o["scheduled_revision"] = scheduled.save_revision(user=editor)
+    o["scheduled_revision"].publish(user=u["manager"])
+    o["scheduled_page"] = scheduled
+    o["other_page"] = factories.add_page(home, StandardPage, title="Destination", slug="dest")
+    o["alias"] = page.create_alias(parent=o["other_page"], update_slug="alias-a-propos")
+
+    # A draft an editor submitted for the programme managers' review.
+    draft = StandardPage(title="En relecture", slug="en-relecture", intro="x", live=False)
+    home.add_child(instance=draft)
+    draft.save_revision(user=editor)
+    o["workflow_state"] = draft.get_workflow().start(draft, editor)
+    o["task_state"] = o["workflow_state"].current_task_state
+    o["draft"] = draft
+
+    form = FormPage(title="Contact", slug="contact", to_address="staff@example.org")
+    form.form_fields.add(FormField(label="Message", field_type="multiline", required=True))
+    home.add_child(instance=form)
+    form.save_revision().publish()
+    o["form_page"] = form
+    o["submission"] = FormSubmission.objects.create(
+        page=form, form_data={"message": "Contact alpha confidentiel"}
+    )
+
+    # Uploaded by a manager, so that what editors may do with them comes from their collection
+    # permissions and not from Wagtail's rule that uploaders may change their own.
+    collection = Collection.get_first_root_node().add_child(name="Collection alpha")
+    o["collection"] = collection
+    o["image"] = get_image_model().objects.create(
+        title="Image alpha",
+        file=ContentFile(png_bytes(), "alpha.png"),
+        collection=collection,
+        uploaded_by_user=u["manager"],
+    )
+    o["wagtail_document"] = get_document_model().objects.create(
+        title="Document alpha",
+        file=ContentFile(b"%PDF-1.4\nalpha\n%%EOF", "alpha.pdf"),
+        collection=collection,
+        uploaded_by_user=u["manager"],
+    )
+    # Files the editor dropped into a multiple upload, not yet turned into images/documents.
+    for name, model, content in (
+        ("uploaded_image", get_image_model(), png_bytes()),
+        ("uploaded_document", get_document_model(), b"%PDF-1.4\n%%EOF"),
+    ):
+        o[name] = UploadedFile.objects.create(
+            for_content_type=ContentType.objects.get_for_model(model),
+            file=ContentFile(content, f"{name}.bin"),
+            uploaded_by_user=editor,
+        )
+
+    o["redirect"] = Redirect.objects.create(old_path="/ancien-a-propos", redirect_page=page)
+    o["editing_session"] = EditingSession.objects.create(
+        user=editor,
+        content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
+        object_id=str(page.pk),
+        last_seen_at=timezone.now(),
+    )
+    o["workflow"] = Workflow.objects.get(name=WORKFLOW_NAME)
+    o["task"] = o["workflow"].tasks.get()
+    o["disabled_workflow"] = Workflow.objects.create(name="Ancien circuit", active=False)
+    o["disabled_task"] = GroupApprovalTask.objects.create(name="Ancienne étape", active=False)
+    o["root_collection"] = Collection.get_first_root_node()
+    o["home"] = home
+    o["root_page"] = home.get_parent()
+    o["person"] = u["ent_a"]  # whom the user screens are about
+    o["site"] = Site.objects.get(is_default_site=True)
+    # Wagtail creates it on first read otherwise: a refused request would count as a change.
+    SiteSettings.for_site(o["site"])
+    o["locale"] = Locale.objects.get(language_code="ar")
+    o["group"] = Group.objects.get(name=roles.EDITOR)
 
 
 def snapshot(world):
@@ -218,4 +334,69 @@ def snapshot(world):
         "registrations": rows(EventRegistration, "status"),
         "journeys": rows(Journey),
         "grants": rows(Grant, "status"),
+        **_wagtail_snapshot(rows),
+    }
+
+
+def _wagtail_snapshot(rows):
+    from django.contrib.auth.models import Group
+    from taggit.models import Tag
+    from wagtail.admin.models import EditingSession
+    from wagtail.contrib.forms.models import FormSubmission
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import (
+        Collection,
+        CollectionViewRestriction,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Locale,
+        Page,
+        PageViewRestriction,
+        Revision,
+        Site,
+        Task,
+        TaskState,
+        UploadedFile,
+        Workflow,
+        WorkflowPage,
+        WorkflowState,
+        WorkflowTask,
+    )
+
+    from accounts.models import User
+    from cms.models import SiteSettings
+
+    return {
+        # path: moved or reordered; alias_of: an alias converted; locked: (un)locked.
+        "pages": rows(Page, "live", "title", "path", "locked", "alias_of_id", "latest_revision_id"),
+        "revisions": rows(Revision, "approved_go_live_at"),
+        "page_restrictions": rows(PageViewRestriction, "page_id", "restriction_type"),
+        "collection_restrictions": rows(CollectionViewRestriction, "collection_id"),
+        "form_submissions": rows(FormSubmission, "page_id"),
+        "collections": rows(Collection, "name", "path"),
+        "images": rows(get_image_model(), "title", "collection_id"),
+        "wagtail_documents": rows(get_document_model(), "title", "collection_id"),
+        "uploaded_files": rows(UploadedFile),
+        "tags": rows(Tag, "name"),
+        "redirects": rows(Redirect, "old_path", "redirect_page_id"),
+        "editing_sessions": rows(EditingSession, "user_id", "last_seen_at"),
+        "users": rows(User, "email", "is_active", "is_superuser"),
+        "user_groups": rows(User.groups.through, "user_id", "group_id"),
+        "groups": rows(Group, "name"),
+        "group_permissions": rows(Group.permissions.through, "group_id", "permission_id"),
+        "group_page_permissions": rows(GroupPagePermission, "group_id", "permission_id"),
+        "group_collection_permissions": rows(
+            GroupCollectionPermission, "group_id", "permission_id"
+        ),
+        "workflows": rows(Workflow, "name", "active"),
+        "tasks": rows(Task, "name", "active"),
+        "workflow_tasks": rows(WorkflowTask, "workflow_id", "task_id"),
+        "workflow_pages": rows(WorkflowPage, "workflow_id"),
+        "workflow_states": rows(WorkflowState, "status"),
+        "task_states": rows(TaskState, "status"),
+        "sites": rows(Site, "hostname", "port", "root_page_id", "is_default_site"),
+        "locales": rows(Locale, "language_code"),
+        "site_settings": rows(SiteSettings, "contact_email"),
     }
