@@ -85,7 +85,8 @@ SELF_SERVICE_ROLES = [ENTREPRENEUR, MENTOR]
 
 
 def sync_roles(**kwargs):
-    """Create the role groups and give them their model permissions (run after migrate)."""
+    """Create the role groups and give them exactly their model permissions (run after
+    migrate): a permission taken out of ROLE_PERMISSIONS is taken away on the next deploy."""
     from django.contrib.auth.models import Group, Permission
 
     for name, codenames in ROLE_PERMISSIONS.items():
@@ -98,4 +99,4 @@ def sync_roles(**kwargs):
             ).first()
             if permission is not None:
                 wanted.add(permission.pk)
-        group.permissions.add(*wanted)
+        group.permissions.set(wanted)

@@ -67,3 +67,15 @@ def test_admin_user_form_uses_display_name(client, superuser, home):
         {"username": "New.Editor@example.org", "password": "un-mot-de-passe-solide"},
     )
     assert response.status_code == 302
+
+
+def test_a_permission_taken_out_of_a_role_is_taken_away_on_the_next_migrate():
+    from django.contrib.auth.models import Permission
+
+    editors = Group.objects.get(name=roles.EDITOR)
+    stray = Permission.objects.get(codename="view_sensitive_data")
+    editors.permissions.add(stray)
+    roles.sync_roles()
+    assert not editors.permissions.filter(pk=stray.pk).exists()
+    wanted = {dotted.split(".", 1)[1] for dotted in roles.ROLE_PERMISSIONS[roles.EDITOR]}
+    assert set(editors.permissions.values_list("codename", flat=True)) == wanted

@@ -75,3 +75,24 @@ def test_a_website_field_added_by_an_editor_is_kept(client, home):
     response = _post(client, page, website="https://cooperative.example")
     assert response.status_code == 200
     assert FormSubmission.objects.get().get_data()["website"] == "https://cooperative.example"
+
+
+def test_only_staff_cleared_for_personal_data_read_the_messages(client, contact):
+    from accounts import roles
+    from tests import factories
+
+    _post(client, contact, message="Mon titre de séjour expire le 3 mars")
+    editor = factories.UserFactory(roles=[roles.EDITOR])
+    manager = factories.UserFactory(roles=[roles.PROGRAMME_MANAGER])
+    submissions = f"/admin/forms/submissions/{contact.pk}/"
+
+    client.force_login(editor)
+    assert contact.permissions_for_user(editor).can_edit()  # the page itself, yes
+    assert "Contact" not in client.get("/admin/forms/").content.decode()
+    response = client.get(submissions)
+    assert response.status_code in (302, 403)
+    assert "titre de séjour" not in response.content.decode()
+
+    client.force_login(manager)
+    assert "Contact" in client.get("/admin/forms/").content.decode()
+    assert "titre de séjour" in client.get(submissions).content.decode()

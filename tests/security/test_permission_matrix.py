@@ -466,14 +466,15 @@ _review = [_draft, "approve", _o("task_state")]
 wagtail("wagtailadmin_pages:workflow_preview", [_draft, _o("task")], MANAGER)
 wagtail("wagtailadmin_pages:collect_workflow_action_data", _review, MANAGER)
 wagtail("wagtailadmin_pages:workflow_action", _review, MANAGER, "post")
-# Wagtail's rule: whoever may edit a form page reads (and deletes) its submissions.
+# Contact-form submissions are personal data: staff cleared for it (view_sensitive_data, the
+# managers) read and delete them; editors, who edit the form page, do not (cms.wagtail_hooks).
 _form = [_o("form_page")]
-wagtail("wagtailforms:list_submissions", _form, PAGE_EDITORS)
-wagtail("wagtailforms:list_submissions_results", _form, PAGE_EDITORS)
+wagtail("wagtailforms:list_submissions", _form, MANAGER)
+wagtail("wagtailforms:list_submissions_results", _form, MANAGER)
 wagtail(
     "wagtailforms:delete_submissions",
     _form,
-    PAGE_EDITORS,
+    MANAGER,
     "post",
     build=query(
         r("wagtailforms:delete_submissions", *_form), **{"selected-submissions": _o("submission")}
