@@ -28,6 +28,7 @@ PUBLIC = [
     "/{lang}/news/lancement-du-programme/",
     "/{lang}/evenements/",
     "{event}",
+    "{event_register}",
     "/{lang}/appels/",
     "/{lang}/appels/appel-fonds-amorcage/",
     "/{lang}/guides/",
@@ -37,14 +38,40 @@ PUBLIC = [
     "/{lang}/contact/",
     "/{lang}/accounts/signup/",
     "/{lang}/accounts/login/",
+    "/{lang}/accounts/password-reset/",
+    "/{lang}/accounts/verify-again/",
     "/{lang}/businesses/",
     "{business}",
+    "/{lang}/institutions/",
+    "{institution}",
+    "/{lang}/opportunities/",
+    "{opportunity}",
     "/{lang}/mentors/",
     "{mentor}",
     "/{lang}/search/?q=coop",
 ]
-ENTREPRENEUR = ["/{lang}/messages/", "{conversation}", "/{lang}/my-mentoring/"]
-OWNER = ["/{lang}/my-business/", "{my_business}"]  # the demo entrepreneur owns no business
+ENTREPRENEUR = [
+    "/{lang}/messages/",
+    "{conversation}",
+    "/{lang}/my-mentoring/",
+    "{mentorship}",
+    "{book}",
+    "{booking}",
+    "/{lang}/my-applications/",
+    "/{lang}/my-business/new/",
+    "/{lang}/accounts/settings/",
+    "/{lang}/accounts/settings/password/",
+    "/{lang}/accounts/settings/delete/",
+]
+# The demo entrepreneur owns no business; Mariam owns two and has not applied to the fund.
+OWNER = ["/{lang}/my-business/", "{my_business}", "{business_edit}", "{offer_new}", "{apply}"]
+MENTOR = [
+    "/{lang}/my-mentoring/",
+    "/{lang}/my-mentoring/profile/",
+    "/{lang}/my-mentoring/availability/",
+    "/{lang}/my-mentoring/calendar/",
+]
+REVIEWER = ["/{lang}/jury/", "{jury}", "{jury_application}"]
 MANAGER = ["/{lang}/programmes/attendance/", "{attendance}"]
 ADMIN = ["/admin/impact/", "/admin/journeys/cohorts/", "/admin/grants/"]
 
@@ -81,29 +108,64 @@ def addresses(browser, site_url):
     same path exists under /ar/ and /en/; every address must answer in every language."""
     from tests.e2e.conftest import PHONE, log_in
 
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    found = {
-        "event": _first_link(page, f"{site_url}/fr/evenements/", r"/fr/evenements/[\w-]+/"),
-        "guide": _first_link(page, f"{site_url}/fr/guides/", r"/fr/guides/[\w-]+/"),
-        "business": _first_link(page, f"{site_url}/fr/businesses/", r"/fr/businesses/[\w-]+/"),
-        "mentor": _first_link(page, f"{site_url}/fr/mentors/", r"/fr/mentors/\d+/"),
-    }
-    log_in(page, site_url, "entrepreneur@tremplin.example")
-    found["conversation"] = _first_link(page, f"{site_url}/fr/messages/", r"/fr/messages/\d+/")
-    context.close()
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    log_in(page, site_url, "mariam@tremplin.example")
-    found["my_business"] = _first_link(page, f"{site_url}/fr/my-business/", r"/fr/my-business/\d+/")
-    context.close()
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    log_in(page, site_url, "manager@tremplin.example")
-    found["attendance"] = _first_link(
-        page, f"{site_url}/fr/programmes/attendance/", r"/fr/programmes/attendance/\d+/"
+    found = {}
+
+    def as_user(email, links):
+        """Follow links as `email` (None: anonymous): {key: (page to start from, link pattern)};
+        a page to start from may name an address found before, as "{key}"."""
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        if email:
+            log_in(page, site_url, email)
+        for key, (start, pattern) in links.items():
+            found[key] = _first_link(page, site_url + start.format(**found), pattern)
+        if "event" in found and "event_register" not in found:
+            page.goto(site_url + found["event"])
+            found["event_register"] = page.eval_on_selector(
+                "main form[action*='/register/']", "form => new URL(form.action).pathname"
+            )
+        context.close()
+
+    as_user(
+        None,
+        {
+            "event": ("/fr/evenements/", r"/fr/evenements/[\w-]+/"),
+            "guide": ("/fr/guides/", r"/fr/guides/[\w-]+/"),
+            "business": ("/fr/businesses/", r"/fr/businesses/[\w-]+/"),
+            "institution": ("/fr/institutions/", r"/fr/institutions/[\w-]+/"),
+            "opportunity": ("/fr/opportunities/", r"/fr/opportunities/[\w-]+/"),
+            "mentor": ("/fr/mentors/", r"/fr/mentors/\d+/"),
+        },
     )
-    context.close()
+    as_user(
+        "entrepreneur@tremplin.example",
+        {
+            "conversation": ("/fr/messages/", r"/fr/messages/\d+/"),
+            "mentorship": ("/fr/my-mentoring/", r"/fr/my-mentoring/mentorships/\d+/"),
+            "booking": ("/fr/my-mentoring/", r"/fr/my-mentoring/sessions/\d+/"),
+        },
+    )
+    as_user(
+        "mariam@tremplin.example",
+        {
+            "my_business": ("/fr/my-business/", r"/fr/my-business/\d+/"),
+            "apply": ("/fr/opportunities/fonds-amorcage-2026/", r"/fr/opportunities/[\w-]+/apply/"),
+        },
+    )
+    as_user(
+        "institution@tremplin.example",
+        {
+            "jury": ("/fr/jury/", r"/fr/jury/\d+/"),
+            "jury_application": ("{jury}", r"/fr/jury/\d+/\d+/"),
+        },
+    )
+    as_user(
+        "manager@tremplin.example",
+        {"attendance": ("/fr/programmes/attendance/", r"/fr/programmes/attendance/\d+/")},
+    )
+    found["book"] = found["mentorship"] + "book/"
+    found["business_edit"] = found["my_business"] + "edit/"
+    found["offer_new"] = found["my_business"] + "offers/new/"
     return {key: value.replace("/fr/", "/{lang}/", 1) for key, value in found.items()}
 
 
@@ -152,6 +214,10 @@ def test_no_serious_violation_on_any_page_type(lang, phone, logged_in, site_url,
     _scan_all(entrepreneur, site_url, ENTREPRENEUR, addresses, lang, problems, scanned)
     owner = logged_in("mariam@tremplin.example", **AXE_CONTEXT)
     _scan_all(owner, site_url, OWNER, addresses, lang, problems, scanned)
+    mentor = logged_in("mentor@tremplin.example", **AXE_CONTEXT)
+    _scan_all(mentor, site_url, MENTOR, addresses, lang, problems, scanned)
+    reviewer = logged_in("institution@tremplin.example", **AXE_CONTEXT)
+    _scan_all(reviewer, site_url, REVIEWER, addresses, lang, problems, scanned)
     manager = logged_in("manager@tremplin.example", **AXE_CONTEXT)
     _scan_all(manager, site_url, MANAGER, addresses, lang, problems, scanned)
     print(f"axe ({lang}): {len(scanned)} pages scanned:", *scanned, sep="\n  ")
