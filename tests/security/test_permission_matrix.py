@@ -491,10 +491,10 @@ for _prefix, _kind, _object in (
     wagtail(f"{_prefix}:{_kind}_usage", _it, MEDIA_EDITORS)
     wagtail(f"{_prefix}_chooser:chosen", _it, MEDIA_EDITORS)
     wagtail(f"{_prefix}:edit_multiple", _it, MEDIA_EDITORS, "post")
-    # Wagtail lets whoever may change an image or document delete it: the delete_image and
-    # delete_document that roles.py gives managers alone do not narrow that.
-    wagtail(f"{_prefix}:delete", _it, MEDIA_EDITORS, "post")
-    wagtail(f"{_prefix}:delete_multiple", _it, MEDIA_EDITORS, "post")
+    # Editors change media; deleting someone else's takes delete_* (managers: cms.setup),
+    # which Wagtail alone would not ask for (cms.wagtail_hooks.DeletingIsItsOwnPermission).
+    wagtail(f"{_prefix}:delete", _it, MANAGER, "post")
+    wagtail(f"{_prefix}:delete_multiple", _it, MANAGER, "post")
     # A file dropped into a multiple upload is its uploader's until it is saved.
     _upload = [_o(f"uploaded_{_kind}")]
     wagtail(f"{_prefix}:create_multiple_from_uploaded_{_kind}", _upload, EDITOR, "post")
@@ -583,7 +583,7 @@ for _model, _object, _action, _allowed, _data in (
     ("wagtailcore.page", "page", "unpublish", PUBLISHERS, {}),
     ("wagtailcore.page", "draft", "publish", PUBLISHERS, {}),
     ("wagtailcore.page", "page", "move", PUBLISHERS, {"chooser": _other}),
-    ("wagtailimages.image", "image", "delete", MEDIA_EDITORS, {}),
+    ("wagtailimages.image", "image", "delete", MANAGER, {}),
     ("wagtailimages.image", "image", "add_tags", MEDIA_EDITORS, {"tags": "intrus"}),
     (
         "wagtailimages.image",
@@ -592,7 +592,7 @@ for _model, _object, _action, _allowed, _data in (
         MEDIA_EDITORS,
         {"collection": _o("root_collection")},
     ),
-    ("wagtaildocs.document", "wagtail_document", "delete", MEDIA_EDITORS, {}),
+    ("wagtaildocs.document", "wagtail_document", "delete", MANAGER, {}),
     ("wagtaildocs.document", "wagtail_document", "add_tags", MEDIA_EDITORS, {"tags": "intrus"}),
     (
         "wagtaildocs.document",
