@@ -14,6 +14,9 @@ EDITOR = "Editors"
 PROGRAMME_MANAGER = "Programme managers"
 FUNDER = "Funders"
 
+# Nationality, residence status, registration numbers, what people write to the programme.
+VIEW_SENSITIVE_DATA = "accounts.view_sensitive_data"
+
 ROLE_LABELS = {
     ENTREPRENEUR: _("Entrepreneur"),
     MENTOR: _("Mentor"),

@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from accounts.roles import VIEW_SENSITIVE_DATA
 from cms.blocks import BodyBlock, StepBlock
 
 PAGE_SIZE = 12
@@ -533,6 +534,14 @@ class FormField(AbstractFormField):
     page = ParentalKey("cms.FormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
+class ClearedSubmissionsPanel(FormSubmissionsPanel):
+    """How many messages came and when the last did: for the staff who may read them."""
+
+    class BoundPanel(FormSubmissionsPanel.BoundPanel):
+        def is_shown(self):
+            return self.request.user.has_perm(VIEW_SENSITIVE_DATA) and super().is_shown()
+
+
 class FormPage(AbstractEmailForm):
     """A form whose submissions are kept in the admin and e-mailed to staff.
 
@@ -545,13 +554,20 @@ class FormPage(AbstractEmailForm):
 
     content_panels = [
         *AbstractEmailForm.content_panels,
-        FormSubmissionsPanel(),
+        ClearedSubmissionsPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label=_("Form fields")),
         FieldPanel("thank_you_text"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                # Where copies of the messages go: an editor could otherwise send them to an
+                # address of their own choosing.
+                FieldRowPanel(
+                    [
+                        FieldPanel("from_address", permission=VIEW_SENSITIVE_DATA),
+                        FieldPanel("to_address", permission=VIEW_SENSITIVE_DATA),
+                    ]
+                ),
                 FieldPanel("subject"),
             ],
             heading=_("E-mail"),

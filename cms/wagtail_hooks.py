@@ -5,15 +5,15 @@ from wagtail.images import get_image_model
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from accounts.roles import VIEW_SENSITIVE_DATA
+
+
 # What people write through the contact form (their situation, their papers, a phone number)
 # is personal data: only staff cleared for it read the submissions. Editors still edit the
-# form page itself; the messages reach the programme by e-mail too.
-SENSITIVE_DATA = "accounts.view_sensitive_data"
-
-
+# form page itself (cms.models.FormPage keeps its e-mail fields and message count from them).
 @hooks.register("filter_form_submissions_for_user")
 def submissions_for_cleared_staff_only(user, editable_forms):
-    if user.has_perm(SENSITIVE_DATA):
+    if user.has_perm(VIEW_SENSITIVE_DATA):
         return editable_forms
     return editable_forms.none()
 

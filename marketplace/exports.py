@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from accounts.roles import VIEW_SENSITIVE_DATA
 from marketplace import queries
 from marketplace.models import ApplicationDocument, Question
 
@@ -116,7 +117,7 @@ def spreadsheet_response(name, sheets, file_format):
 
 def applications_response(opportunity, file_format, user):
     name = f"{slugify(opportunity.title)[:50]}-{timezone.localdate().isoformat()}"
-    sensitive = user.has_perm("accounts.view_sensitive_data")
+    sensitive = user.has_perm(VIEW_SENSITIVE_DATA)
     return spreadsheet_response(
         name, [(_("Applications"), _rows(opportunity, sensitive))], file_format
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from accounts.roles import VIEW_SENSITIVE_DATA
 from marketplace.models import Business
 from marketplace.views import error_text
 from programmes import charts, exports, indicators, services
@@ -324,7 +325,7 @@ def journey_detail(request, journey_id):
             "advance": advance,
             "correct": correct,
             "follow_up": follow_up,
-            "show_sensitive": request.user.has_perm("accounts.view_sensitive_data"),
+            "show_sensitive": request.user.has_perm(VIEW_SENSITIVE_DATA),
         },
         "user",
     )

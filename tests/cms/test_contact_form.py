@@ -93,6 +93,13 @@ def test_only_staff_cleared_for_personal_data_read_the_messages(client, contact)
     assert response.status_code in (302, 403)
     assert "titre de séjour" not in response.content.decode()
 
+    # Nor how many messages came, nor where their copies are sent.
+    edit = client.get(f"/admin/pages/{contact.pk}/edit/").content.decode()
+    assert 'name="to_address"' not in edit and 'name="from_address"' not in edit
+    assert "Nombre total de soumissions" not in edit
+
     client.force_login(manager)
     assert "Contact" in client.get("/admin/forms/").content.decode()
     assert "titre de séjour" in client.get(submissions).content.decode()
+    edit = client.get(f"/admin/pages/{contact.pk}/edit/").content.decode()
+    assert 'name="to_address"' in edit and "Nombre total de soumissions" in edit
