@@ -1,6 +1,6 @@
 """Load benchmark of the pages: 50 users on loopback against gunicorn, PostgreSQL and Redis.
 
-Run: .venv/bin/python bench/http.py [--users 50] [--seconds 60] [--think 1.0]
+Run: .venv/bin/python bench/http_load.py [--users 50] [--seconds 60] [--think 1.0]
 Needs PostgreSQL (127.0.0.1:5432, user postgres, trust auth) and Redis (127.0.0.1:6379).
 
 It creates its own database (--database, dropped at the end unless --keep-database), migrates

@@ -1,8 +1,10 @@
 """What every Tremplin database needs for editors to work: locales, page and collection
 permissions for the editorial roles, and the moderation workflow.
 
-Run after each `migrate` (and so in every test database); each step only adds what is missing,
-so what staff changed in the admin afterwards is left alone.
+Run after each `migrate` (and so in every test database). The roles' model permissions are set
+exactly as accounts.roles lists them (one added in the admin's Groups screen is taken away on the
+next deploy: change roles.py instead); page and collection permissions, locales and the workflow
+are only added where missing, so what staff changed there afterwards is left alone.
 """
 
 from django.apps import apps

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
+from django.views.decorators.cache import cache_page, never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views import account as wagtailadmin_account
@@ -16,16 +16,19 @@ from mentoring import views as mentoring_views
 
 urlpatterns = [
     # The admin's own log-in and password-reset forms count against the same per-address
-    # limits as the site's: otherwise they would be the way around them.
+    # limits as the site's: otherwise they would be the way around them. (Never cached, as
+    # Wagtail's include would have them.)
     path(
         "admin/login/",
-        limit_form_posts("login")(wagtailadmin_account.LoginView.as_view()),
+        never_cache(limit_form_posts("login")(wagtailadmin_account.LoginView.as_view())),
         name="wagtailadmin_login",
     ),
     path(
         "admin/password_reset/",
-        limit_form_posts("password_reset", field="email")(
-            wagtailadmin_account.PasswordResetView.as_view()
+        never_cache(
+            limit_form_posts("password_reset", field="email")(
+                wagtailadmin_account.PasswordResetView.as_view()
+            )
         ),
         name="wagtailadmin_password_reset",
     ),

@@ -105,4 +105,5 @@ def test_arabic_dates_and_times_read_day_first_on_24_hours():
     moment = datetime(2026, 11, 20, 15, 30)
     with translation.override("ar"):
         assert formats.date_format(moment, "DATETIME_FORMAT") == "20 نوفمبر 2026، 15:30"
+        assert formats.date_format(moment, "DATE_FORMAT") == "20 نوفمبر 2026"
         assert formats.time_format(moment, "TIME_FORMAT") == "15:30"

@@ -56,7 +56,9 @@ def test_an_article_is_written_translated_moderated_and_published(logged_in, sit
     expect(body).to_contain_text("Elles cousent")
     # Draftail copies its content into the form's hidden input after a pause (its save
     # interval); a submission before that sends an empty, hence refused, paragraph.
-    expect(editor.locator("input[name=body-0-value]")).to_have_value(re.compile("Elles cousent"))
+    expect(editor.locator("input[name=body-0-value]")).to_have_value(
+        re.compile("Elles cousent"), timeout=15_000
+    )
     shot(editor, "article-written")
     _submit_for_moderation(editor)
     shot(editor, "submitted-fr")
