@@ -179,6 +179,7 @@ def test_the_admin_password_reset_is_limited_per_e_mail(client, limits, home, ma
     limits("password_reset_per_email", 1, 3600)
     manager = factories.UserFactory(roles=[roles.PROGRAMME_MANAGER])
     url = "/admin/password_reset/"
+    assert "no-store" in client.get(url)["Cache-Control"]  # never kept by a cache
     assert client.post(url, {"email": manager.email}, REMOTE_ADDR=IP_1).status_code == 302
     assert_429(client.post(url, {"email": manager.email}, REMOTE_ADDR=IP_2), 3600)
     assert len(mailoutbox) == 1
