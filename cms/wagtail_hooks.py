@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -43,24 +44,18 @@ class DeletingIsItsOwnPermission(CollectionOwnershipPermissionPolicy):
         return bool(others) and super().user_has_any_permission_for_instance(user, others, instance)
 
     def instances_user_has_any_permission_for(self, user, actions):
+        objects = self.model._default_manager
         others = [action for action in actions if action != "delete"]
-        found = self.model._default_manager.none()
-        if others:
-            found = super().instances_user_has_any_permission_for(user, others)
-        if "delete" in actions:
-            if user.is_active and user.is_superuser:
-                return self.model._default_manager.all()
-            if user.is_authenticated:
-                deletable = self.model._default_manager.filter(
-                    collection__in=self._collections_with_perm(user, ["delete"])
-                ) | self.model._default_manager.filter(
-                    collection__in=self._collections_with_perm(user, ["add"]),
-                    **{self.owner_field_name: user},
-                )
-                found = self.model._default_manager.filter(
-                    pk__in=found.values("pk")
-                ) | self.model._default_manager.filter(pk__in=deletable.values("pk"))
-        return found
+        found = super().instances_user_has_any_permission_for(user, others) if others else None
+        if "delete" not in actions or not user.is_authenticated:
+            return objects.none() if found is None else found
+        if user.is_active and user.is_superuser:
+            return objects.all()
+        deletable = Q(collection__in=self._collections_with_perm(user, ["delete"])) | Q(
+            collection__in=self._collections_with_perm(user, ["add"]),
+            **{self.owner_field_name: user},
+        )
+        return objects.filter(deletable) if found is None else found | objects.filter(deletable)
 
     def users_with_any_permission_for_instance(self, actions, instance):
         others = [action for action in actions if action != "delete"]

@@ -90,12 +90,12 @@ def too_many_requests(request, retry_after, *, as_json=False):
     from django.shortcuts import render
     from django.utils.translation import ngettext
 
-    message = ngettext(
-        "Too many requests: try again in %(seconds)d second.",
-        "Too many requests: try again in %(seconds)d seconds.",
-        retry_after,
-    ) % {"seconds": retry_after}
     if as_json:
+        message = ngettext(
+            "Too many requests: try again in %(seconds)d second.",
+            "Too many requests: try again in %(seconds)d seconds.",
+            retry_after,
+        ) % {"seconds": retry_after}
         response = JsonResponse({"message": message}, status=429)
     else:
         minutes = max(1, round(retry_after / 60))

@@ -38,14 +38,21 @@ def directory(request):
             "form": form,
             "businesses": businesses,
             "filtered": any(filters.values()),
-            "filters_key": _filters_key(request),
+            "filters_key": _filters_key(form),
         },
     )
 
 
-def _filters_key(request):
-    """What the filter form shows depends on these parameters (not on the page number)."""
-    return urlencode(sorted((k, v) for k, v in request.GET.lists() if k != "page"), doseq=True)
+def _filters_key(form):
+    """What the filter form shows depends on its valid values alone (not on the page number,
+    nor on other parameters): None for a form with errors, which is not cached, so a visitor's
+    made-up values neither fill the cache nor show in someone else's page."""
+    if not form.is_bound:
+        return ""
+    if not form.is_valid():
+        return None
+    values = form.cleaned_data.items()
+    return urlencode(sorted((name, str(value)) for name, value in values if value))
 
 
 def business_detail(request, slug):

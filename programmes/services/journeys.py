@@ -170,9 +170,7 @@ def _advance_locked(actor, journey, step, *, on, evidence, business, registratio
     )
     if error is not None:
         raise error
-    previous = journey.step
-    journey.step = step
-    fields = ["step", "updated_at"]
+    fields = []
     if step == Step.CERTIFIED:
         # Staff saw the card: the number is verified by whoever records this step.
         journey.registration_number = registration_number.strip()
@@ -182,19 +180,36 @@ def _advance_locked(actor, journey, step, *, on, evidence, business, registratio
     if step == Step.BUSINESS_CREATED:
         journey.business = business
         fields.append("business")
-    journey.save(update_fields=fields)
-    StepRecord.objects.create(
-        journey=journey, step=step, reached_on=on, evidence=evidence, recorded_by=actor
+    if fields:
+        journey.save(update_fields=fields)
+    _record_advance(actor, [journey], step, on=on, evidence=evidence)
+
+
+def _record_advance(actor, journeys, step, *, on, evidence):
+    """Move checked, locked journeys to `step`: the step, its record and the audit row, in three
+    statements however many journeys."""
+    now = timezone.now()
+    Journey.objects.filter(pk__in=[journey.pk for journey in journeys]).update(
+        step=step, updated_at=now
     )
-    JourneyChange.objects.create(
-        journey=journey,
-        actor=actor,
-        action=JourneyChange.Action.ADVANCE,
-        from_step=previous,
-        to_step=step,
-        # The registration number stays out of the audit's details: it is sensitive.
-        details={"on": on.isoformat(), "evidence": evidence},
+    StepRecord.objects.bulk_create(
+        StepRecord(journey=journey, step=step, reached_on=on, evidence=evidence, recorded_by=actor)
+        for journey in journeys
     )
+    JourneyChange.objects.bulk_create(
+        JourneyChange(
+            journey=journey,
+            actor=actor,
+            action=JourneyChange.Action.ADVANCE,
+            from_step=journey.step,
+            to_step=step,
+            # The registration number stays out of the audit's details: it is sensitive.
+            details={"on": on.isoformat(), "evidence": evidence},
+        )
+        for journey in journeys
+    )
+    for journey in journeys:
+        journey.step, journey.updated_at = step, now
 
 
 def journey_advance(
@@ -247,31 +262,8 @@ def journeys_advance(*, actor, journeys, step, on, evidence=""):
                 problems.append(f"{who}: {' '.join(error.messages)}")
         if problems:
             raise ValidationError(problems, code="some_cannot_move")
-        # A cohort list moves in three statements whatever its length. The steps a list can
-        # reach never carry a business or a registration number, so only the step changes.
-        now = timezone.now()
-        Journey.objects.filter(pk__in=[journey.pk for journey in locked]).update(
-            step=step, updated_at=now
-        )
-        StepRecord.objects.bulk_create(
-            StepRecord(
-                journey=journey, step=step, reached_on=on, evidence=evidence, recorded_by=actor
-            )
-            for journey in locked
-        )
-        JourneyChange.objects.bulk_create(
-            JourneyChange(
-                journey=journey,
-                actor=actor,
-                action=JourneyChange.Action.ADVANCE,
-                from_step=journey.step,
-                to_step=step,
-                details={"on": on.isoformat(), "evidence": evidence},
-            )
-            for journey in locked
-        )
-        for journey in locked:
-            journey.step, journey.updated_at = step, now
+        # The steps a list can reach never carry a business or a registration number.
+        _record_advance(actor, locked, step, on=on, evidence=evidence)
     return locked
 
 

@@ -52,3 +52,18 @@ def test_changed_site_settings_show_in_the_footer_at_once(client, home):
     settings.contact_email = "bonjour@tremplin.example"
     settings.save()
     assert "bonjour@tremplin.example" in queries(client, "/fr/")[1]
+
+
+def test_a_page_made_private_leaves_the_menu_at_once(client, home):
+    from wagtail.models import PageViewRestriction
+
+    page = factories.add_page(
+        home, StandardPage, title="Réservé équipe", slug="equipe", show_in_menus=True
+    )
+    assert "Réservé équipe" in queries(client, "/fr/")[1]
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert "Réservé équipe" not in queries(client, "/fr/")[1]
+    restriction.delete()
+    assert "Réservé équipe" in queries(client, "/fr/")[1]

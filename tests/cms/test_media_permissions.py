@@ -8,6 +8,7 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+from wagtail.permissions import policy_registry
 
 from accounts import roles
 from tests import factories
@@ -50,6 +51,13 @@ def test_editors_delete_only_their_own_uploads(client, home, people, make, names
     managers_file = make(manager, "affiche-officielle")
     editors_file = make(editor, "essai-rate")
     model = type(managers_file)
+    policy = policy_registry.get_by_type(model)
+    assert list(policy.instances_user_has_permission_for(editor, "delete")) == [editors_file]
+    assert set(policy.instances_user_has_permission_for(manager, "delete")) == {
+        managers_file,
+        editors_file,
+    }
+    assert set(policy.users_with_permission_for_instance("delete", managers_file)) == {manager}
 
     client.force_login(editor)
     # Still free to change it...

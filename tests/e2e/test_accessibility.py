@@ -197,8 +197,8 @@ def test_no_serious_violation_on_any_page_type(lang, phone, logged_in, site_url,
     page.goto(f"{site_url}/{lang}/accounts/login/")
     page.locator("main [name=username]").fill("nobody@example.org")
     page.locator("main [name=password]").fill("wrong-password")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     problems += [f"log-in with errors: {p}" for p in scan(page)]
     scanned.append(f"/{lang}/accounts/login/ (with errors)")
     response = page.goto(f"{site_url}/{lang}/contact/")

@@ -86,10 +86,10 @@ def test_an_article_is_written_translated_moderated_and_published(logged_in, sit
     reader = logged_in("entrepreneur@tremplin.example")
     reader.goto(f"{site_url}/fr/news/")
     reader.get_by_role("link", name=TITLE_FR).click()
-    assert reader.get_by_role("heading", level=1).inner_text() == TITLE_FR
+    expect(reader.get_by_role("heading", level=1)).to_have_text(TITLE_FR)
     shot(reader, "on-the-site-fr")
     reader.get_by_role("link", name="العربية").click()
-    assert reader.get_by_role("heading", level=1).inner_text() == TITLE_AR
+    expect(reader.get_by_role("heading", level=1)).to_have_text(TITLE_AR)
     shot(reader, "on-the-site-ar")
     feed = reader.request.get(f"{site_url}/fr/news/feed/rss/")
     assert feed.ok and TITLE_FR in feed.text()

@@ -3,6 +3,8 @@ screenshot at each key step (tests/e2e/artifacts/<test>/NN-step.png)."""
 
 import re
 
+from playwright.sync_api import expect
+
 SUBMIT = "main form button[type=submit]"
 
 
@@ -40,9 +42,7 @@ def test_a_migrant_signs_up_in_arabic_and_publishes_a_cooperative(
     migrant.locator("main [name=sector]").select_option("textile")
     migrant.locator("main [name=region]").select_option("tanger-tetouan-al-hoceima")
     migrant.locator("main [name=city]").select_option("Tanger")
-    description = migrant.locator("main [name=description]")
-    if description.count():
-        description.fill("نخيط الملابس التقليدية والعصرية في طنجة.")
+    migrant.locator("main [name=description]").fill("نخيط الملابس التقليدية والعصرية في طنجة.")
     shot(migrant, "business-form")
     migrant.locator(SUBMIT).click()
     migrant.wait_for_url(re.compile(r".*/ar/my-business/\d+/$"))
@@ -73,8 +73,8 @@ def test_a_migrant_signs_up_in_arabic_and_publishes_a_cooperative(
     staff = logged_in("manager@tremplin.example")
     staff.goto(f"{site_url}/admin/businesses/")
     staff.get_by_role("link", name="تعاونية النور للخياطة").click()
-    staff.locator("button[name=action][value=publish]").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.locator("button[name=action][value=publish]").click()
     shot(staff, "published-in-admin")
     assert outbox.wait_for("halima.ba@example.org", subject="تعاونية النور للخياطة")
 
@@ -86,7 +86,7 @@ def test_a_migrant_signs_up_in_arabic_and_publishes_a_cooperative(
     visitor.goto(f"{site_url}/fr/businesses/?region=tanger-tetouan-al-hoceima")
     visitor.get_by_role("link", name="تعاونية النور للخياطة").click()
     heading = visitor.get_by_role("heading", level=1)
-    assert heading.inner_text() == "تعاونية النور للخياطة"
+    expect(heading).to_have_text("تعاونية النور للخياطة")
     assert heading.evaluate("el => getComputedStyle(el).direction") == "rtl"
     shot(visitor, "public-page")
 
@@ -171,16 +171,21 @@ def test_an_applicant_sends_a_document_a_reviewer_scores_and_the_decision_is_mai
     response = reviewer.request.get(site_url + document.get_attribute("href"))
     assert response.headers["content-type"] == "application/pdf"
     assert response.body() == MINIMAL_PDF
-    reviewer.get_by_role("button", name="Commencer l'examen").click()
-    for select in reviewer.locator("main select[name^=criterion-]").all():
+    with reviewer.expect_navigation():
+        reviewer.get_by_role("button", name="Commencer l'examen").click()
+    criteria = reviewer.locator("main select[name^=criterion-]")
+    criteria.first.wait_for()
+    assert criteria.count() == 3  # the seed fund's criteria, each scored
+    for select in criteria.all():
         select.select_option("8")
     reviewer.locator("main [name=comment]").fill("Projet solide, clientèle déjà là.")
     shot(reviewer, "scores")
-    reviewer.get_by_role("button", name="Enregistrer mes notes").click()
-    reviewer.wait_for_load_state()
-    assert reviewer.locator("main select[name^=criterion-]").first.input_value() == "8"
-    reviewer.locator("main button[name=action][value=accept]").click()
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.get_by_role("button", name="Enregistrer mes notes").click()
+    # The page came back from the server with the scores it stored.
+    expect(criteria.first).to_have_value("8")
+    with reviewer.expect_navigation():
+        reviewer.locator("main button[name=action][value=accept]").click()
     shot(reviewer, "decided")
 
     decision = outbox.wait_for("mariam@tremplin.example", subject="Fonds d'amorçage 2026")

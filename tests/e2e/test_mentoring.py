@@ -57,8 +57,8 @@ def test_a_mentee_asks_a_new_mentor_who_accepts_then_books_and_both_see_it(
     mentor = logged_in("claire.dubois@tremplin.example")
     mentor.goto(f"{site_url}/en/my-mentoring/")
     mentor.get_by_role("link", name=re.compile("^Aminata Diallo")).first.click()
-    mentor.get_by_role("button", name="Accept").click()
-    mentor.wait_for_load_state()
+    with mentor.expect_navigation():
+        mentor.get_by_role("button", name="Accept").click()
     shot(mentor, "request-accepted")
 
     mentee.goto(mentorship_url)

@@ -291,3 +291,19 @@ def test_the_directory_filter_form_is_kept_per_language_and_filters(client, owne
     assert 'value="crafts" selected' not in client.get("/fr/businesses/").content.decode()
     arabic = client.get("/ar/businesses/").content.decode()
     assert arabic != plain and 'lang="ar"' in arabic
+
+
+def test_a_directory_form_with_made_up_values_is_not_cached(client, owner):
+    from django.core.cache import cache
+
+    cache.clear()
+    factories.business(owner, name="Salé C", sector="crafts")
+    client.get("/fr/businesses/", {"sector": "crafts"})
+    cached = len(cache._cache) if hasattr(cache, "_cache") else None
+    # Unknown parameters do not make a new copy; an invalid value makes none at all, and is
+    # never shown to the next visitor.
+    client.get("/fr/businesses/", {"sector": "crafts", "utm": "x", "page": 2})
+    client.get("/fr/businesses/", {"tag": "<b>pas un slug</b>"})
+    if cached is not None:  # the local-memory cache of the tests counts its entries
+        assert len(cache._cache) == cached
+    assert "pas un slug" not in client.get("/fr/businesses/").content.decode()

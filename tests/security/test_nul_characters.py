@@ -43,3 +43,17 @@ def test_a_json_body_loses_its_nul_characters(client):
     )
     assert response.status_code == 201
     assert Message.objects.get().text == "Bonjour"
+
+
+def test_a_query_string_reaches_the_view_without_nul(rf):
+    # The check above only fails on PostgreSQL; this one fails wherever the stripping breaks.
+    from config.middleware import StripNulMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen.update(request.GET.lists())
+        return None
+
+    StripNulMiddleware(view)(rf.get("/fr/search/?q=a%00b&city=%00&tag=x&tag=y%00"))
+    assert seen == {"q": ["ab"], "city": [""], "tag": ["x", "y"]}
