@@ -120,6 +120,16 @@ def news_article(parent, **fields):
     return publish(page)
 
 
+def conversation_about_business():
+    """(owner, buyer, conversation): a buyer writing to an entrepreneur about their business."""
+    from accounts import roles
+    from messaging import services
+
+    owner = UserFactory(roles=[roles.ENTREPRENEUR])
+    buyer = UserFactory()
+    return owner, buyer, services.conversation_with_business(actor=buyer, business=business(owner))
+
+
 def business(owner, *, status="published", **fields):
     """A business owned by `owner`, brought to `status` through the services."""
     from marketplace import services

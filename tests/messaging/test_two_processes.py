@@ -4,18 +4,16 @@ messages, read receipts and typing cross between them (a real WebSocket client e
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from messaging import services
 from tests import factories
+from tests.reliability.servers import database_url, free_port, stop, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDS = settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get(
@@ -29,27 +27,13 @@ pytestmark = [
 ]
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url():
-    params = connection.settings_dict
-    return (
-        f"postgres://{params['USER']}:{params['PASSWORD'] or ''}@{params['HOST'] or '127.0.0.1'}"
-        f":{params['PORT'] or 5432}/{params['NAME']}"
-    )
-
-
 @pytest.fixture
 def servers(tmp_path):
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DEBUG": "false", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     env.pop("PYTEST_VERSION", None)
     started = []
     for number in range(2):
-        port = _free_port()
+        port = free_port()
         log = open(tmp_path / f"daphne{number}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
             [
@@ -69,23 +53,10 @@ def servers(tmp_path):
         )
         started.append((process, port, log))
     for process, port, log in started:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"daphne did not start: see {log.name}") from None
-                time.sleep(0.2)
+        wait_for_port(port, process, log=log.name)
     yield [port for _process, port, _log in started]
     for process, _port, log in started:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # daphne waits for its sockets; the test is over
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)  # daphne waits for its sockets; the test is over
         log.close()
 
 

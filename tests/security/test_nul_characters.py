@@ -3,8 +3,6 @@ refuses NUL in text, and schemathesis found /api/v1/search?q=%00 answering 500 t
 
 import pytest
 
-from accounts import roles
-from messaging import services as messaging
 from messaging.models import Message
 from tests import factories
 
@@ -30,11 +28,7 @@ def test_pages_never_fail_on_nul(client, home, url):
 
 
 def test_a_json_body_loses_its_nul_characters(client):
-    owner = factories.UserFactory(roles=[roles.ENTREPRENEUR])
-    buyer = factories.UserFactory()
-    conversation = messaging.conversation_with_business(
-        actor=buyer, business=factories.business(owner)
-    )
+    owner, buyer, conversation = factories.conversation_about_business()
     client.force_login(buyer)
     response = client.post(
         f"/api/v1/messaging/conversations/{conversation.pk}/messages",

@@ -789,9 +789,7 @@ def _body(response):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_only_the_allowed_reach_a_route(case, world, db):
     before = snapshot(world)
-    allowed = (
-        frozenset(PRINCIPALS) - {"anonymous"} if case.signed_in else case.allowed
-    ) | frozenset()
+    allowed = frozenset(PRINCIPALS) - {"anonymous"} if case.signed_in else case.allowed
     problems = []
     for principal in PRINCIPALS:
         if principal in allowed:

@@ -122,11 +122,7 @@ def test_the_anonymous_api_is_limited_per_address(client, limits):
 
 def test_messaging_is_limited_per_sender(client, monkeypatch):
     monkeypatch.setattr(messaging, "RATE_LIMIT", 2)
-    owner = factories.UserFactory(roles=[roles.ENTREPRENEUR])
-    buyer = factories.UserFactory()
-    conversation = messaging.conversation_with_business(
-        actor=buyer, business=factories.business(owner)
-    )
+    owner, buyer, conversation = factories.conversation_about_business()
     url = f"/api/v1/messaging/conversations/{conversation.pk}/messages"
 
     def send(user, number):
@@ -144,11 +140,7 @@ def test_messaging_is_limited_per_sender(client, monkeypatch):
 
 def test_the_conversation_page_answers_429_when_sending_too_fast(client, monkeypatch):
     monkeypatch.setattr(messaging, "RATE_LIMIT", 1)
-    owner = factories.UserFactory(roles=[roles.ENTREPRENEUR])
-    buyer = factories.UserFactory()
-    conversation = messaging.conversation_with_business(
-        actor=buyer, business=factories.business(owner)
-    )
+    owner, buyer, conversation = factories.conversation_about_business()
     client.force_login(buyer)
     url = reverse("messaging:conversation", args=[conversation.pk])
     assert client.post(url, {"text": "Un", "client_key": "k-1"}).status_code == 302
