@@ -2,7 +2,8 @@
 
 Only what the jury works with leaves: names, the applicant's answers, status and score.
 Nationality and residence status are added only for staff holding
-accounts.view_sensitive_data; documents are named, not included.
+accounts.view_sensitive_data; documents are named, not included. Applications on which the
+reader declared a conflict of interest are left out, as on the jury pages.
 """
 
 import csv
@@ -19,7 +20,7 @@ from marketplace import queries
 from marketplace.models import ApplicationDocument, Question
 
 
-def _rows(opportunity, sensitive):
+def _rows(opportunity, sensitive, recused=frozenset()):
     questions = list(opportunity.questions.all())
     extra = [_("Nationality"), _("Residence status")] if sensitive else []
     header = [
@@ -42,6 +43,8 @@ def _rows(opportunity, sensitive):
         ).values_list("application_id", "question_id", "original_name")
     }
     for application in ranking:
+        if application.pk in recused:
+            continue
         answers = []
         for question in questions:
             if question.kind == Question.Kind.FILE:
@@ -118,6 +121,7 @@ def spreadsheet_response(name, sheets, file_format):
 def applications_response(opportunity, file_format, user):
     name = f"{slugify(opportunity.title)[:50]}-{timezone.localdate().isoformat()}"
     sensitive = user.has_perm(VIEW_SENSITIVE_DATA)
+    recused = queries.recused_application_ids(user, opportunity)
     return spreadsheet_response(
-        name, [(_("Applications"), _rows(opportunity, sensitive))], file_format
+        name, [(_("Applications"), _rows(opportunity, sensitive, recused))], file_format
     )

@@ -78,7 +78,8 @@ def ranking(opportunity):
 
     submitted = Q(reviews__submitted_at__isnull=False, reviews__conflict_of_interest=False)
     applications = list(
-        Application.objects.filter(opportunity=opportunity)
+        Application.objects.sent()
+        .filter(opportunity=opportunity)
         .select_related("applicant", "business")
         .annotate(
             weighted=Sum(
@@ -104,6 +105,17 @@ def ranking(opportunity):
             other.score == application.score for other in neighbours
         )
     return applications
+
+
+def recused_application_ids(user, opportunity):
+    """The opportunity's applications on which this user declared a conflict of interest."""
+    from marketplace.models import Review
+
+    return set(
+        Review.objects.filter(
+            application__opportunity=opportunity, reviewer=user, conflict_of_interest=True
+        ).values_list("application_id", flat=True)
+    )
 
 
 def programme_figures():

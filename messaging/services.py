@@ -204,7 +204,7 @@ def conversation_for_application(*, actor, application):
     ]
     if actor.pk != application.applicant_id and actor.pk not in {u.pk for u in staff}:
         raise PermissionDenied(_("This application is not yours."))
-    if application.status == "draft":
+    if not application.is_sent:
         raise PermissionDenied(_("An application is discussed once it has been sent."))
     with transaction.atomic():
         return _open(

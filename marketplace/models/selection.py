@@ -262,6 +262,20 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def sent(self):
+        """Applications their applicant sent: a draft, even one withdrawn before it was sent,
+        belongs to its applicant alone."""
+        return self.filter(submitted_at__isnull=False)
+
+    def for_jury(self, user):
+        """What the jury pages list for this user: sent applications to the institutions the
+        user works for."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.sent().filter(opportunity__institution__staff__user=user)
+
+
 class Application(models.Model):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="applications"
@@ -285,6 +299,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("application")
         ordering = ["-submitted_at", "-pk"]
@@ -302,6 +318,10 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.applicant} → {self.opportunity}"
+
+    @property
+    def is_sent(self):
+        return self.submitted_at is not None
 
 
 class ApplicationDocument(models.Model):
@@ -327,7 +347,22 @@ class ApplicationDocument(models.Model):
 
 
 class ApplicationEvent(AuditEvent):
-    """The audit trail of an application: status changes, reviews and conflicts declared."""
+    """The audit trail of an application: status changes, reviews and conflicts declared.
+
+    A review or a conflict changes no status (its from and to are the same): the history
+    names each line by its action, so one move reads as one line."""
+
+    ACTION_LABELS = {
+        "submit": _("Sent"),
+        "start_review": _("Review started"),
+        "shortlist": _("Shortlisted"),
+        "accept": _("Accepted"),
+        "waitlist": _("Put on the waiting list"),
+        "reject": _("Not selected"),
+        "withdraw": _("Withdrawn by the applicant"),
+        "review": _("Scores saved"),
+        "declare_conflict": _("Conflict of interest declared"),
+    }
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
@@ -336,6 +371,10 @@ class ApplicationEvent(AuditEvent):
 
     def __str__(self):
         return f"{self.application}: {self.from_status} → {self.to_status}"
+
+    @property
+    def label(self):
+        return self.ACTION_LABELS.get(self.action, self.get_to_status_display())
 
 
 class Review(models.Model):

@@ -27,16 +27,22 @@ from marketplace.models.selection import MAX_SCORE
 
 __all__ = [
     "APPLICATION_TRANSITIONS",
+    "CONFLICT_DECLARABLE",
+    "REVIEWABLE",
     "application_save",
     "application_submit",
     "application_transition",
     "is_institution_staff",
+    "is_recused",
+    "may_read_application",
     "review_declare_conflict",
     "review_submit",
 ]
 
 A = ApplicationStatus
 REVIEWABLE = {A.UNDER_REVIEW, A.SHORTLISTED}
+# A juror may find out they know an applicant at any point before the last decision.
+CONFLICT_DECLARABLE = {A.SUBMITTED, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED}
 DECISIONS = {A.ACCEPTED, A.WAITLISTED, A.REJECTED}
 
 # action: (statuses it starts from, status it leads to, who may do it)
@@ -69,6 +75,32 @@ def is_institution_staff(user, institution):
     return (
         user.is_authenticated
         and InstitutionStaff.objects.filter(institution=institution, user=user).exists()
+    )
+
+
+def is_recused(user, application):
+    """The user declared a conflict of interest with this applicant: they take no part in it."""
+    return (
+        user.is_authenticated
+        and Review.objects.filter(
+            application=application, reviewer=user, conflict_of_interest=True
+        ).exists()
+    )
+
+
+def may_read_application(user, application):
+    """Who reads an application's answers and documents: its applicant, always; the jury (the
+    institution's staff) once it was sent, unless they declared a conflict of interest or the
+    applicant withdrew it. A draft belongs to its applicant alone."""
+    if not user.is_authenticated:
+        return False
+    if application.applicant_id == user.pk:
+        return True
+    return (
+        application.is_sent
+        and application.status != A.WITHDRAWN
+        and is_institution_staff(user, application.opportunity.institution)
+        and not is_recused(user, application)
     )
 
 
@@ -259,6 +291,13 @@ def application_transition(*, actor, application, action, note=""):
         )
         if who == "staff" and not is_institution_staff(actor, application.opportunity.institution):
             raise PermissionDenied(_("Only the institution's staff can do this."))
+        if who == "staff" and is_recused(actor, application):
+            raise PermissionDenied(
+                _(
+                    "You declared a conflict of interest with this applicant: "
+                    "the rest of the jury decides."
+                )
+            )
         if who == "applicant" and application.applicant_id != actor.pk:
             raise PermissionDenied(_("This is not your application."))
         if application.status not in sources:
@@ -279,7 +318,7 @@ def application_transition(*, actor, application, action, note=""):
     return application
 
 
-def _review_for(actor, application):
+def _review_for(actor, application, statuses=REVIEWABLE):
     """The actor's review of the application, both rows locked (call inside a transaction)."""
     application = (
         Application.objects.select_for_update()
@@ -288,7 +327,7 @@ def _review_for(actor, application):
     )
     if not is_institution_staff(actor, application.opportunity.institution):
         raise PermissionDenied(_("Only the institution's staff review its applications."))
-    if application.status not in REVIEWABLE:
+    if application.status not in statuses:
         raise ValidationError(_("This application is not being reviewed."))
     review, _created = Review.objects.select_for_update().get_or_create(
         application=application, reviewer=actor
@@ -297,9 +336,12 @@ def _review_for(actor, application):
 
 
 def review_declare_conflict(*, actor, application):
-    """The reviewer knows the applicant: their scores are withdrawn and they cannot score."""
+    """The reviewer knows the applicant: their scores are withdrawn, and they neither score nor
+    decide on this application any more (declaring it again changes nothing)."""
     with transaction.atomic():
-        application, review = _review_for(actor, application)
+        application, review = _review_for(actor, application, CONFLICT_DECLARABLE)
+        if review.conflict_of_interest:
+            return review
         review.scores.all().delete()
         review.conflict_of_interest = True
         review.submitted_at = None

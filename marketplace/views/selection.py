@@ -201,17 +201,14 @@ def withdraw(request, application_id):
 
 @login_required
 def document_download(request, document_id):
-    """Stream a private document to its applicant or to the institution's staff; 404 to anyone
+    """Stream a private document to those who may read its application (its applicant; the
+    jury once it was sent, unless recused): the jury page links exactly these. 404 to anyone
     else, so that nobody learns that the document exists."""
     document = get_object_or_404(
         ApplicationDocument.objects.select_related("application__opportunity__institution"),
         pk=document_id,
     )
-    application = document.application
-    allowed = application.applicant_id == request.user.pk or services.is_institution_staff(
-        request.user, application.opportunity.institution
-    )
-    if not allowed:
+    if not services.may_read_application(request.user, document.application):
         raise Http404
     try:
         stream = document.file.open("rb")
@@ -253,10 +250,14 @@ def staff_home(request):
 @login_required
 def staff_applications(request, opportunity_id):
     opportunity = _staff_opportunity(request, opportunity_id)
+    ranking = queries.ranking(opportunity)
+    recused = queries.recused_application_ids(request.user, opportunity)
+    for application in ranking:
+        application.recused = application.pk in recused
     return render(
         request,
         "marketplace/staff_applications.html",
-        {"opportunity": opportunity, "ranking": queries.ranking(opportunity)},
+        {"opportunity": opportunity, "ranking": ranking},
     )
 
 
@@ -265,7 +266,9 @@ def staff_applications(request, opportunity_id):
 def staff_application(request, opportunity_id, application_id):
     opportunity = _staff_opportunity(request, opportunity_id)
     application = get_object_or_404(
-        Application.objects.select_related("applicant", "business").exclude(status="draft"),
+        Application.objects.for_jury(request.user).select_related(
+            "applicant", "business", "opportunity__institution"
+        ),
         pk=application_id,
         opportunity=opportunity,
     )
@@ -306,20 +309,31 @@ def staff_application(request, opportunity_id, application_id):
         )
     my_scores = {s.criterion_id: s.value for s in review.scores.all()} if review else {}
     sources = {name: spec[0] for name, spec in services.APPLICATION_TRANSITIONS.items()}
+    recused = bool(review and review.conflict_of_interest)
+    readable = services.may_read_application(request.user, application)
     return render(
         request,
         "marketplace/staff_application.html",
         {
             "opportunity": opportunity,
             "application": application,
+            "readable": readable,
+            "recused": recused,
+            "may_score": not recused and application.status in services.REVIEWABLE,
+            "may_declare_conflict": not recused
+            and application.status in services.CONFLICT_DECLARABLE,
             "answers": [
                 (q, application.answers.get(q.field_name)) for q in opportunity.questions.all()
-            ],
-            "documents": application.documents.select_related("question"),
+            ]
+            if readable
+            else [],
+            "documents": application.documents.select_related("question") if readable else [],
             "criteria": [(c, my_scores.get(c.pk)) for c in criteria],
             "review": review,
             "score_range": range(MAX_SCORE + 1),
-            "actions": [
+            "actions": []
+            if recused
+            else [
                 (name, label)
                 for name, label in STAFF_ACTIONS.items()
                 if application.status in sources[name]

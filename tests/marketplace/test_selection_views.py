@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from marketplace import services
@@ -84,7 +85,9 @@ def test_documents_are_private(client, owner, reviewer, stranger, opportunity):
 
 def test_jury_pages_refuse_another_institutions_ids(client, owner, opportunity):
     application = services.application_save(actor=owner, opportunity=opportunity)
-    Application.objects.filter(pk=application.pk).update(status="under-review")
+    Application.objects.filter(pk=application.pk).update(
+        status="under-review", submitted_at=timezone.now()
+    )
     outsider = factories.UserFactory(roles=["Institution staff"])
     factories.institution(staff=[outsider])
     client.force_login(outsider)

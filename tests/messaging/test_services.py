@@ -77,7 +77,9 @@ def test_refused_starts():
     draft_application = Application.objects.create(opportunity=opportunity, applicant=entrepreneur)
     with pytest.raises(PermissionDenied):  # a draft is not discussed
         services.conversation_for_application(actor=entrepreneur, application=draft_application)
-    Application.objects.filter(pk=draft_application.pk).update(status="submitted")
+    Application.objects.filter(pk=draft_application.pk).update(
+        status="submitted", submitted_at=timezone.now()
+    )
     draft_application.refresh_from_db()
     with pytest.raises(PermissionDenied):  # a stranger to the application
         services.conversation_for_application(
