@@ -4,6 +4,7 @@ become an enum, a slug a pattern."""
 
 from typing import Annotated, Literal
 
+from ninja import Schema
 from pydantic import Field
 
 
@@ -14,3 +15,10 @@ def one_of(form_class, name):
 
 
 Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
+
+
+class ErrorOut(Schema):
+    """A refusal, in the reader's language. One name for every router: the OpenAPI document
+    holds one schema per name, so two schemas sharing a name describe routes wrongly."""
+
+    message: str

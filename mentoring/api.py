@@ -17,7 +17,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from config.pagination import BoundedPageNumberPagination
-from config.schemas import one_of
+from config.schemas import ErrorOut, one_of
 from marketplace.views import error_text
 from mentoring import queries, services
 from mentoring.forms import MentorFilterForm
@@ -163,10 +163,6 @@ class CancelIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
-class MessageOut(Schema):
-    message: str
-
-
 def _own_bookings(user):
     return (
         Booking.objects.filter(mentorship__entrepreneur=user)
@@ -186,7 +182,7 @@ def my_bookings(request, upcoming: bool = False):
 
 @router.post(
     "/my/bookings",
-    response={201: BookingOut, 400: MessageOut, 404: MessageOut, 409: MessageOut},
+    response={201: BookingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=django_auth,
 )
 def create_booking(request, payload: BookingIn):
@@ -220,7 +216,7 @@ def create_booking(request, payload: BookingIn):
 
 @router.post(
     "/my/bookings/{booking_id}/cancel",
-    response={200: BookingOut, 400: MessageOut, 404: MessageOut},
+    response={200: BookingOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
 def cancel_booking(request, booking_id: int, payload: CancelIn):
@@ -234,13 +230,13 @@ def cancel_booking(request, booking_id: int, payload: CancelIn):
     return Status(200, _own_bookings(request.user).get(pk=booking.pk))
 
 
-class SuggestionOut(Schema):
+class MentorSuggestionOut(Schema):
     mentor: MentorOut
     score: float
     reasons: str
 
 
-@router.get("/my/suggestions", response=list[SuggestionOut], auth=django_auth)
+@router.get("/my/suggestions", response=list[MentorSuggestionOut], auth=django_auth)
 def my_suggestions(request, business_id: int, limit: int = 5):
     """The mentors who fit one of the caller's businesses best, each with its reasons."""
     business = services.businesses_for_help(request.user).filter(pk=business_id).first()

@@ -17,6 +17,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from config.pagination import BoundedPageNumberPagination
+from config.schemas import ErrorOut
 from marketplace.views import error_text
 from messaging import queries, services
 from messaging.models import MAX_LENGTH, Conversation
@@ -37,7 +38,7 @@ class ConversationOut(Schema):
         return [p.user.display_name for p in conversation.others]
 
 
-class MessageOut(Schema):
+class ChatMessageOut(Schema):
     id: int
     conversation: int
     author: int | None
@@ -73,10 +74,6 @@ class ReadIn(Schema):
     up_to: int | None = None
 
 
-class ErrorOut(Schema):
-    message: str
-
-
 def _own(request, conversation_id):
     conversation = Conversation.objects.filter(
         pk=conversation_id, participants__user=request.user
@@ -93,7 +90,7 @@ def list_conversations(request):
     return queries.inbox(request.user)
 
 
-@router.get("/conversations/{conversation_id}/messages", response=list[MessageOut])
+@router.get("/conversations/{conversation_id}/messages", response=list[ChatMessageOut])
 @paginate(BoundedPageNumberPagination, page_size=50)
 def list_messages(request, conversation_id: int):
     """The history, newest first (page 1 is the latest)."""
@@ -103,7 +100,13 @@ def list_messages(request, conversation_id: int):
 
 @router.post(
     "/conversations/{conversation_id}/messages",
-    response={200: MessageOut, 201: MessageOut, 400: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    response={
+        200: ChatMessageOut,
+        201: ChatMessageOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        429: ErrorOut,
+    },
 )
 def send_message(request, conversation_id: int, payload: MessageIn):
     conversation = _own(request, conversation_id)

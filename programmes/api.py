@@ -13,15 +13,12 @@ from ninja.security import django_auth
 
 from cms.models import EventPage
 from config.pagination import BoundedPageNumberPagination
+from config.schemas import ErrorOut
 from marketplace.views import error_text
 from programmes import queries, services
 from programmes.models import EventRegistration
 
 router = Router(tags=["programmes"])
-
-
-class MessageOut(Schema):
-    message: str
 
 
 class RegistrationOut(Schema):
@@ -72,7 +69,7 @@ def my_registrations(request, active: bool = False):
 
 @router.post(
     "/my/registrations",
-    response={201: RegistrationOut, 400: MessageOut, 404: MessageOut},
+    response={201: RegistrationOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
 def create_registration(request, payload: RegistrationIn):
@@ -90,7 +87,7 @@ def create_registration(request, payload: RegistrationIn):
 
 @router.post(
     "/my/registrations/{registration_id}/cancel",
-    response={200: RegistrationOut, 400: MessageOut, 404: MessageOut},
+    response={200: RegistrationOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
 def cancel_registration(request, registration_id: int):

@@ -55,7 +55,7 @@ class SearchOut(Schema):
     suggestions: list[str]
 
 
-class SuggestionOut(Schema):
+class SearchSuggestionOut(Schema):
     title: str
     type: str
     type_label: str
@@ -89,7 +89,7 @@ def search(request, params: Query[SearchIn]):
     }
 
 
-@router.get("/suggest", response=list[SuggestionOut], auth=None)
+@router.get("/suggest", response=list[SearchSuggestionOut], auth=None)
 def suggest(
     request,
     q: str = Query(..., max_length=100),
