@@ -5,7 +5,7 @@ Errors are JSON objects with a human-readable "message" (and "errors" for invali
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -50,7 +50,10 @@ class TremplinAPI(NinjaAPI):
                     codes += ["401", "403"]
                 if not path.endswith("/health"):
                     codes.append("429")
-                responses = operation.setdefault("responses", {})
+                # Ninja keys the statuses a route declares by number: as strings, those of
+                # the route and these generic ones are one key each (the JSON had both).
+                responses = {str(code): answer for code, answer in operation["responses"].items()}
+                operation["responses"] = responses
                 for code in codes:
                     responses.setdefault(
                         code,
@@ -69,7 +72,15 @@ class TremplinAPI(NinjaAPI):
         return schema
 
 
-api = TremplinAPI(title="Tremplin API", version="1", urls_namespace="api")
+# Swagger UI comes from django-ninja's own static files (with "ninja" installed), started by a
+# script file rather than inline: the site's Content-Security-Policy applies to it unchanged.
+# No validator badge: it would call validator.swagger.io with our schema's address.
+api = TremplinAPI(
+    title="Tremplin API",
+    version="1",
+    urls_namespace="api",
+    docs=Swagger(settings={"validatorUrl": None}),
+)
 
 
 @api.exception_handler(HttpError)

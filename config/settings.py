@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "csp",
+    # For its templates and static files: the API docs load Swagger UI from the site itself.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "daphne",

@@ -224,3 +224,16 @@ def test_no_two_api_schemas_share_a_name():
     for cls in ours:
         names.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
     assert {name: where for name, where in names.items() if len(where) > 1} == {}
+
+
+def test_the_published_schema_has_no_duplicate_keys(client):
+    """JSON with a key twice is read differently by different parsers (Swagger UI refuses it,
+    Python keeps the last): a route's own 400 once sat beside the generic one."""
+    import json
+
+    def refuse_duplicates(pairs):
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), sorted(key for key in keys if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=refuse_duplicates)
