@@ -150,3 +150,24 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.document} {self.version}"
+
+
+class LoginAlarm(models.Model):
+    """Many failed log-ins on one account, from wherever they came: its owner and the
+    administrators were told. The per-address lock-out cannot see an attack spread over many
+    addresses; this does, without locking the owner out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_alarms"
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    failures = models.PositiveIntegerField(_("failed log-ins"))
+    addresses = models.PositiveIntegerField(_("addresses they came from"))
+
+    class Meta:
+        verbose_name = _("log-in alarm")
+        verbose_name_plural = _("log-in alarms")
+        ordering = ["-raised_at"]
+
+    def __str__(self):
+        return f"{self.user}: {self.failures} failures ({self.raised_at:%Y-%m-%d %H:%M})"

@@ -65,6 +65,10 @@ def _login_attempts(user):
         "current_lockouts": [
             {"ip_address": a.ip_address, "failures": a.failures_since_start} for a in attempts
         ],
+        "login_alarms": [
+            {"at": _iso(a.raised_at), "failures": a.failures, "addresses": a.addresses}
+            for a in user.login_alarms.all()
+        ],
     }
 
 

@@ -262,6 +262,13 @@ AXES_CLIENT_IP_CALLABLE = "accounts.login_throttle.client_ip"
 # a load balancer in front of it). Client addresses are read from X-Forwarded-For accordingly.
 TRUSTED_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
 AXES_VERBOSE = False
+# Every failure is logged (who, address, when; deleted with the account, in its data export), so
+# that failures spread over many addresses are seen: LOGIN_ALARM_FAILURES of them on one account
+# within LOGIN_ALARM_WINDOW tell its owner and the administrators, once per window
+# (accounts.login_throttle). Nobody is locked out by it.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_ALARM_FAILURES = int(os.environ.get("LOGIN_ALARM_FAILURES", "10"))
+LOGIN_ALARM_WINDOW = timedelta(hours=24)
 
 
 def env_rate(name, default):

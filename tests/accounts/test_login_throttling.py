@@ -87,3 +87,43 @@ def test_wagtail_admin_login_is_throttled_too(client, superuser):
         REMOTE_ADDR="203.0.113.9",
     )
     assert response.status_code == 429
+
+
+def test_failures_spread_over_addresses_raise_one_alarm_and_lock_nobody_out(
+    client, user, superuser, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    """16 wrong passwords from 4 addresses stay under every address's own limit; the account
+    as a whole raises an alarm to its owner and the administrators, once, and its owner still
+    logs in from a fifth address."""
+    addresses = [f"203.0.113.{n}" for n in range(1, 5)]
+    per_address = settings.AXES_FAILURE_LIMIT - 1
+    with django_capture_on_commit_callbacks(execute=True):
+        for address in addresses:
+            for _ in range(per_address):
+                assert _login(client, user.email, "wrong", ip=address).status_code == 200
+    alarms = [m for m in mailoutbox if "log-in" in m.subject.lower() or "connexion" in m.subject]
+    assert sorted(recipient for m in alarms for recipient in m.to) == sorted(
+        [user.email, superuser.email]
+    )
+    to_owner = next(m for m in alarms if m.to == [user.email])
+    assert "/accounts/password-reset/" in to_owner.body
+    assert str(len(addresses)) in to_owner.body
+    to_staff = next(m for m in alarms if m.to == [superuser.email])
+    assert f"/admin/users/edit/{user.pk}/" in to_staff.body
+    assert user.login_alarms.count() == 1
+    # More failures within the window do not repeat it.
+    _login(client, user.email, "wrong", ip="198.51.100.9")
+    assert user.login_alarms.count() == 1
+    # Nobody is locked out by the alarm.
+    assert _login(client, user.email, PASSWORD, ip="192.0.2.77").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("failures", "raised"), [(9, False), (10, True)], ids=["below", "at-the-threshold"]
+)
+def test_the_alarm_counts_failures_of_the_account_only(client, user, failures, raised, settings):
+    settings.LOGIN_ALARM_FAILURES = 10
+    for n in range(failures):
+        _login(client, user.email.upper(), "wrong", ip=f"198.51.100.{n}")
+        _login(client, "nobody-here@example.org", "wrong", ip=f"198.51.100.{n}")
+    assert user.login_alarms.exists() == raised
