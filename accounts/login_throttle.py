@@ -57,9 +57,7 @@ def failure_logged(sender, instance, created, **kwargs):
     from accounts.models import LoginAlarm, User
 
     since = timezone.now() - settings.LOGIN_ALARM_WINDOW
-    failures = AccessFailureLog.objects.filter(
-        username=instance.username, attempt_time__gte=since
-    )
+    failures = AccessFailureLog.objects.filter(username=instance.username, attempt_time__gte=since)
     count = failures.count()
     if count < settings.LOGIN_ALARM_FAILURES:
         return

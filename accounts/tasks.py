@@ -60,9 +60,7 @@ def send_login_alarm(*, alarm_id):
         },
     )
     account_url = absolute_url(reverse("wagtailusers_users:edit", args=[user.pk]))
-    for administrator in User.objects.filter(is_superuser=True, is_active=True).exclude(
-        pk=user.pk
-    ):
+    for administrator in User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk):
         send_to_user(
             administrator,
             "accounts/email/login_alarm_staff",

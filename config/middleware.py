@@ -8,6 +8,7 @@ from django.http import HttpResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.template import loader
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -119,3 +120,24 @@ class DatabaseUnavailableMiddleware:
             logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
             return database_unavailable(request)
         return None
+
+
+# --- Personal answers are never stored ------------------------------------------------------
+
+
+class PrivateResponsesMiddleware:
+    """Whatever a signed-in person is answered is theirs (their name sits in every page's
+    header, and settings, dashboards and messages are nothing but personal data), and so is the
+    answer to a form someone posted: neither may be kept by a shared cache nor by the browser
+    once the person logs out on a shared phone. Pages read by token without a session mark
+    themselves with `never_cache`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method not in ("GET", "HEAD") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.models import EventPage
@@ -66,6 +67,7 @@ def _registration(token):
     return get_object_or_404(EventRegistration.objects.select_related("event", "user"), token=token)
 
 
+@never_cache  # a person's name and phone, read by whoever holds the link
 def registration_detail(request, token):
     registration = _registration(token)
     return render(
@@ -91,6 +93,7 @@ def registration_cancel(request, token):
     return redirect(registration.get_absolute_url())
 
 
+@never_cache
 def registration_ics(request, token):
     registration = _registration(token)
     if registration.status == RegistrationStatus.WAITLISTED:
