@@ -110,24 +110,16 @@ class Attack:
         """Every broken rule, as readable strings. `truth`: key -> true value, for published
         keys and for the latent ones (a quarter's new people) that must be protected."""
         publication = self.publication
-        found = []
+        found = self._false_marks(truth)
+        if found:
+            return found  # a reader's reasoning on false marks proves nothing more
         for key, shown in publication.shown.items():
-            value = truth[key]
-            money = key in publication.money
             if shown not in MARKS:
-                if float(shown) != float(value):
-                    found.append(f"{key}: published {shown}, true {value}")
                 continue
-            if money:
-                if shown != HIDDEN_MARK:
-                    found.append(f"{key}: euros marked {shown!r}")
-                found += self._amount_failures(key, value)
-                continue
-            if shown == SMALL_MARK and value > 4:
-                found.append(f"{key}: {value} marked '< 5'")
-            if shown == HIDDEN_MARK and value < 5:
-                found.append(f"{key}: {value} marked '—', which says five or more")
-            found += self._count_failures(key, value)
+            if key in publication.money:
+                found += self._amount_failures(key, truth[key])
+            else:
+                found += self._count_failures(key, truth[key])
         for key, value in truth.items():  # latent figures that must be protected
             if key in publication.shown or key in publication.unprotected:
                 continue
@@ -153,6 +145,22 @@ class Attack:
                     _low, high = self.bounds({total: 1.0, part: -1.0})
                     if high < 1 - EPSILON:
                         found.append(f"all of {total} is known to be in {part}")
+        return found
+
+    def _false_marks(self, truth):
+        found = []
+        for key, shown in self.publication.shown.items():
+            value = truth[key]
+            if shown not in MARKS:
+                if float(shown) != float(value):
+                    found.append(f"{key}: published {shown}, true {value}")
+            elif key in self.publication.money:
+                if shown != HIDDEN_MARK:
+                    found.append(f"{key}: euros marked {shown!r}")
+            elif shown == SMALL_MARK and value > 4:
+                found.append(f"{key}: {value} marked '< 5'")
+            elif shown == HIDDEN_MARK and value < 5:
+                found.append(f"{key}: {value} marked '—', which says five or more")
         return found
 
     def _amount_failures(self, key, value):
