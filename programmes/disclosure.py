@@ -172,12 +172,16 @@ class Tables:
                 if count is None or count.money or (spec.published and not count.published):
                     raise ValueError(f"amount {key!r} must follow a published count")
         for total, parts in self.lines:
+            unknown = [key for key in [total, *parts] if key not in self.specs]
+            if unknown:
+                raise ValueError(f"line of {total!r} names undeclared cells {unknown!r}")
             cells = [self.specs[key] for key in [total, *parts]]
             if len({spec.money for spec in cells}) != 1:
                 raise ValueError(f"line of {total!r} mixes counts and amounts")
             if not parts or (len(parts) < 2 and all(spec.published for spec in cells)):
                 raise ValueError(f"line of {total!r} needs two parts to protect anything")
-            if abs(sum(spec.value for spec in cells[1:]) - cells[0].value) > TOLERANCE:
+            difference = sum(spec.value for spec in cells[1:]) - cells[0].value
+            if abs(difference) > TOLERANCE * max(1.0, cells[0].value):
                 raise ValueError(f"the parts of {total!r} do not add up to it")
 
 

@@ -1,9 +1,10 @@
 """The programme's figures, computed from what happened on the platform: each indicator
 against its target, by quarter, and broken down by region, gender, legal form and sector.
 
-Every figure comes from five queries, whatever the number of people: attendance rows, journey
-step records, grants, the partner institutions' officials, and the targets. Rows are folded in
-Python into the counts; breakdown cells under five people are hidden (programmes.disclosure).
+Every figure comes from six queries, whatever the number of people: attendance rows, journey
+step records, grants, the partner institutions' officials, the targets and the disbursements.
+Rows are folded in Python into the counts, and every published figure is protected as one set
+of linked tables (programmes.disclosure).
 """
 
 from collections import defaultdict
