@@ -192,9 +192,10 @@ class Protection:
     cells: dict
     primary: frozenset  # published and latent
     hidden: frozenset  # published cells hidden
-    rounds: int = 0
+    rounds: int = 0  # patterns tried, over all the linked tables
     seconds: float = 0.0
     fallbacks: list = field(default_factory=list)  # components that needed a last resort
+    components: int = 0  # independent linked tables (cells joined by lines)
 
     def __getitem__(self, key):
         return self.cells[key]
@@ -211,7 +212,8 @@ def protect(tables):
     specs = tables.specs
     primary = frozenset(key for key, spec in specs.items() if spec.primary)
     hidden, rounds, fallbacks = set(), 0, []
-    for component in _components(tables):
+    components = _components(tables)
+    for component in components:
         chosen, used, fallback = _Component(specs, tables.lines, component).solve()
         hidden |= chosen
         rounds += used
@@ -226,7 +228,13 @@ def protect(tables):
             spec.shown, is_hidden, is_hidden and not spec.money and spec.value < SMALL, spec.money
         )
     return Protection(
-        cells, primary, frozenset(hidden), rounds, time.perf_counter() - started, fallbacks
+        cells,
+        primary,
+        frozenset(hidden),
+        rounds,
+        time.perf_counter() - started,
+        fallbacks,
+        len(components),
     )
 
 
