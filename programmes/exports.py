@@ -226,7 +226,7 @@ def generalisation_rows(generalised, total):
         "sector": _("Sector"),
         "dates": _("Dates of the steps"),
     }
-    yield [_("Generalisation"), _("Applied")]
+    yield [_("Attribute"), _("Generalisation applied")]
     for attribute in anonymity.ATTRIBUTES:
         yield [str(names[attribute]), str(described[levels[attribute]])]
     yield [_("Step reached"), str(described["exact"])]
