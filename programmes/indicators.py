@@ -268,13 +268,16 @@ class _Folded:
     added: list  # [(people, total)] per quarter, then after the last quarter's end
 
 
-def _fold(counted, indicator, periods):
+def _fold(counted, indicator, periods, columns):
+    """columns: {dimension: its values}; a value stored outside them counts as not stated, so
+    that every breakdown line adds up to its total."""
     ends = [end for end, _label in periods]
     cells = {dimension: defaultdict(lambda: [set(), Decimal("0")]) for dimension in DIMENSIONS}
     added = [[set(), Decimal("0")] for _ in range(len(ends) + 1)]
     for fact in counted:
         for dimension in DIMENSIONS_OF[indicator]:
-            cell = cells[dimension][fact.attributes.get(dimension, UNKNOWN)]
+            value = fact.attributes.get(dimension, UNKNOWN)
+            cell = cells[dimension][value if value in columns[dimension] else UNKNOWN]
             cell[0].add(fact.key)
             cell[1] += fact.amount
         quarter = next((index for index, end in enumerate(ends) if fact.on <= end), len(ends))
@@ -424,6 +427,7 @@ def programme_figures(programme, today=None):
             facts[indicator] if indicator == I.FUND_COMMITTED_EUR else _distinct(facts[indicator]),
             indicator,
             periods,
+            columns,
         )
         for indicator in I.values
     }

@@ -385,3 +385,19 @@ def test_only_staff_cleared_for_sensitive_data_get_the_records(reader, status, p
     dashboard = client.get(f"/admin/impact/{programme.pk}/")
     if dashboard.status_code == 200:  # the links are offered exactly to those who may follow
         assert ("table=records" in dashboard.content.decode()) == (status == 200)
+
+
+def test_a_value_outside_the_choices_counts_as_not_stated(funder, programme, events_index, client):
+    session = factories.event_page(
+        events_index, starts_in_days=-3, programme=programme, counts_as="informed"
+    )
+    for number in range(6):  # stored by an import, not through a form
+        Attendance.objects.create(
+            event=session, person_key=f"p:0600{number}", name="x", region="atlantis"
+        )
+    figures = indicators.programme_figures(programme)
+    region = figures["breakdowns"]["region"]
+    informed = next(cells for row, cells in region["rows"] if row.indicator == "informed")
+    assert informed[-1].value == 6 and str(informed[-1]) == "6"  # the last column: not stated
+    client.force_login(funder)
+    assert client.get(f"/admin/impact/{programme.pk}/").status_code == 200
