@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.roles import VIEW_SENSITIVE_DATA
 from marketplace.models import Business
 from marketplace.views import error_text
-from programmes import charts, exports, indicators, services
+from programmes import charts, disclosure, exports, indicators, services
 from programmes.models import (
     PERSON_REGIONS,
     STEPS,
@@ -69,21 +69,23 @@ def impact_index(request):
     return _choose_programme(request, "programmes_impact:dashboard", _("Impact"), "table")
 
 
-def _dashboard_context(programme):
+def _dashboard_context(request, programme):
     figures = indicators.programme_figures(programme)
     periods = figures["periods"]
     shown = {periods[0], periods[-1]} | set(periods[:: max(1, len(periods) // 4)])
     for row in figures["rows"]:
         row.chart = charts.progress_chart(
-            [(label, float(value)) for label, value in row.series],
+            [(label, None if cell.hidden else float(cell.value)) for label, cell in row.series],
             target=float(row.target) if row.target else None,
             x_labels=shown,
         )
     return {
         "programme": programme,
         "figures": figures,
-        "fund": services.fund_totals(programme),
+        "fund": figures["fund"],
         "today": timezone.localdate(),
+        "may_export_records": request.user.has_perm(VIEW_SENSITIVE_DATA),
+        "notes": disclosure.NOTES,
     }
 
 
@@ -94,7 +96,7 @@ def impact_dashboard(request, programme_id):
         request,
         "programmes/admin/impact.html",
         _("Impact: %(programme)s") % {"programme": programme.name},
-        _dashboard_context(programme),
+        _dashboard_context(request, programme),
         icon="table",
     )
 
@@ -103,16 +105,33 @@ def impact_dashboard(request, programme_id):
 def impact_print(request, programme_id):
     programme = get_object_or_404(Programme, pk=programme_id)
     return TemplateResponse(
-        request, "programmes/admin/impact_print.html", _dashboard_context(programme)
+        request, "programmes/admin/impact_print.html", _dashboard_context(request, programme)
     )
 
 
-@permission_required(VIEW_IMPACT, raise_exception=True)
 def impact_export(request, programme_id, file_format):
-    programme = get_object_or_404(Programme, pk=programme_id)
     table = request.GET.get("table", "logframe")
     if table not in ("logframe", "records") or file_format not in ("csv", "xlsx"):
         raise Http404
+    # Row-level records, however generalised, are for staff cleared for sensitive data only:
+    # never for funders, whose role reads the protected figures. Refused with a plain 403
+    # (Wagtail would turn PermissionDenied into a redirect, which a script misreads).
+    needed = [VIEW_IMPACT, VIEW_SENSITIVE_DATA] if table == "records" else [VIEW_IMPACT]
+    if not request.user.has_perms(needed):
+        response = _admin_page(
+            request,
+            "programmes/admin/export_refused.html",
+            _("Download refused"),
+            {
+                "programme_id": programme_id,
+                "records": table == "records",
+                "may_view_impact": request.user.has_perm(VIEW_IMPACT),
+            },
+            icon="table",
+        )
+        response.status_code = 403
+        return response
+    programme = get_object_or_404(Programme, pk=programme_id)
     figures = indicators.programme_figures(programme) if table == "logframe" else None
     return exports.impact_response(programme, figures, table, file_format)
 

@@ -1,8 +1,11 @@
 """Charts drawn on the server as SVG: readable without JavaScript, printable, no library.
 
-`progress_chart` turns a cumulative series (month → figure) and its target into the
+`progress_chart` turns a cumulative series (quarter → figure) and its target into the
 coordinates that templates/programmes/includes/progress_chart.html draws; the same figures are
-always printed beside it as a table, which is what screen readers and exports use."""
+always printed beside it as a table, which is what screen readers and exports use.
+
+A point hidden by programmes.disclosure is given as None: it is not drawn (the line breaks
+there) and does not count in the axis, whose top would otherwise give it away."""
 
 from dataclasses import dataclass, field
 
@@ -14,13 +17,13 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 8, 10, 24  # room for the axis labels
 class Chart:
     width: int = WIDTH
     height: int = HEIGHT
-    points: str = ""  # the polyline of the series
-    area: str = ""  # the same, closed along the x axis
+    segments: list = field(default_factory=list)  # (polyline, area) of each run of points
     target_y: float | None = None
     y_ticks: list = field(default_factory=list)  # (y, label)
     x_ticks: list = field(default_factory=list)  # (x, label)
-    last: tuple | None = None  # (x, y, label) of the latest figure
+    last: tuple | None = None  # (x, y, label) of the latest figure, unless it is hidden
     empty: bool = True
+    all_hidden: bool = False
 
 
 def nice_ceiling(value):
@@ -41,14 +44,16 @@ def _number(value):
 
 
 def progress_chart(series, *, target=None, x_labels=None):
-    """series: [(label, cumulative value)] in time order; target: the figure to reach.
-
-    x_labels: which labels to print under the axis (the first and last by default)."""
+    """series: [(label, cumulative value, or None where it is hidden)] in time order; target:
+    the figure to reach. x_labels: which labels to print under the axis (the first and last
+    by default)."""
     chart = Chart()
     if not series:
         return chart
     chart.empty = False
-    top = nice_ceiling(max([value for _label, value in series] + [target or 0]))
+    shown = [value for _label, value in series if value is not None]
+    chart.all_hidden = not shown
+    top = nice_ceiling(max(shown + [target or 0]))
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
 
@@ -58,10 +63,17 @@ def progress_chart(series, *, target=None, x_labels=None):
     def y_at(value):
         return round(TOP + plot_height * (1 - value / top), 1)
 
-    coordinates = [(round(x_at(i), 1), y_at(value)) for i, (_label, value) in enumerate(series)]
-    chart.points = " ".join(f"{x},{y}" for x, y in coordinates)
     baseline = y_at(0)
-    chart.area = f"{coordinates[0][0]},{baseline} {chart.points} {coordinates[-1][0]},{baseline}"
+    run = []
+    for index, (_label, value) in enumerate(series + [(None, None)]):
+        if value is not None:
+            run.append((round(x_at(index), 1), y_at(value)))
+            continue
+        if run:
+            points = " ".join(f"{x},{y}" for x, y in run)
+            area = f"{run[0][0]},{baseline} {points} {run[-1][0]},{baseline}"
+            chart.segments.append((points, area))
+            run = []
     if target:
         chart.target_y = y_at(target)
     chart.y_ticks = [(y_at(top * share), _number(top * share)) for share in (0, 0.5, 1)]
@@ -69,6 +81,6 @@ def progress_chart(series, *, target=None, x_labels=None):
     chart.x_ticks = [
         (round(x_at(i), 1), label) for i, (label, _value) in enumerate(series) if label in wanted
     ]
-    x, y = coordinates[-1]
-    chart.last = (x, y, _number(series[-1][1]))
+    if series[-1][1] is not None:
+        chart.last = (round(x_at(len(series) - 1), 1), y_at(series[-1][1]), _number(series[-1][1]))
     return chart
