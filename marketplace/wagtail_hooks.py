@@ -19,6 +19,7 @@ from wagtail.permissions import register_permission_policy
 
 from cms.admin_menu import PermissionMenuItem
 from cms.models import paginate
+from config.bidi import isolate
 from marketplace import services
 from marketplace.forms import TransitionForm
 from marketplace.models import Business, BusinessStatus, Institution, Opportunity
@@ -84,8 +85,9 @@ def moderation_detail(request, business_id):
         request,
         "marketplace/admin/detail.html",
         {
-            "header_title": business.name,
-            "page_title": business.name,
+            # Wagtail writes these into its heading and <title>: plain text, isolated.
+            "header_title": isolate(business.name),
+            "page_title": isolate(business.name),
             "header_icon": "site",
             "business": business,
             "form": form,

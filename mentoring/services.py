@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from config.bidi import isolate
 from marketplace.models import Business, Membership, Need, Sector
 from marketplace.models.businesses import REGIONS, SPOKEN_LANGUAGES
 from mentoring import tasks
@@ -311,7 +312,7 @@ def mentorship_propose(*, actor, mentor, business, score=None, reasons=()):
             if taken >= mentor.capacity:
                 raise ValidationError(
                     _("%(mentor)s has no free place left for another proposal.")
-                    % {"mentor": mentor.user.display_name}
+                    % {"mentor": isolate(mentor.user.display_name)}
                 )
             mentorship = Mentorship.objects.create(
                 mentor=mentor,
