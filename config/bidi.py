@@ -30,6 +30,7 @@ EXPLICIT_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Unicode's Bidi_Control property: the above and the marks (ALM, LRM, RLM).
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ISOLATE_CHARACTERS = re.compile(f"[{LRI}{RLI}{FSI}{PDI}]")
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 
 def strip_bidi_controls(value):
@@ -63,11 +64,13 @@ def balanced(text):
 def isolate(value):
     """User text for plain text (an e-mail, a `<title>`, an attribute value, a calendar file):
     between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, so that it takes its direction
-    from its own first letter and leaves the text around it alone. Empty stays empty."""
+    from its own first letter and leaves the text around it alone. In plain text every line is
+    a paragraph of its own, which an isolate cannot span: each line is isolated. Empty stays
+    empty."""
     text = "" if value is None else str(value)
-    if not text:
-        return text
-    return f"{FSI}{balanced(text)}{PDI}"
+    return "".join(
+        f"{FSI}{balanced(line)}{PDI}{end}" if line else end for line, end in _LINE.findall(text)
+    )
 
 
 def isolate_html(value):

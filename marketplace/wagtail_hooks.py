@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -21,7 +22,7 @@ from cms.admin_menu import PermissionMenuItem
 from cms.models import paginate
 from config.bidi import isolate
 from marketplace import services
-from marketplace.forms import TransitionForm
+from marketplace.forms import InstitutionAdminForm, OpportunityAdminForm, TransitionForm
 from marketplace.models import Business, BusinessStatus, Institution, Opportunity
 from marketplace.views import error_text
 
@@ -123,6 +124,7 @@ def register_menu_item():
 
 class InstitutionViewSet(ModelViewSet):
     model = Institution
+    edit_handler = ObjectList(Institution.panels, base_form_class=InstitutionAdminForm)
     icon = "group"
     list_display = ["name", "kind", "is_public"]
     list_filter = ["kind", "is_public"]
@@ -215,6 +217,7 @@ class OpportunityUsageView(OwnOpportunitiesMixin, UsageView):
 
 class OpportunityViewSet(ModelViewSet):
     model = Opportunity
+    edit_handler = ObjectList(Opportunity.panels, base_form_class=OpportunityAdminForm)
     icon = "tasks"
     index_view_class = OpportunityIndexView
     add_view_class = OpportunityCreateView

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.bidi import safe_filename
 from marketplace import tasks
 from marketplace.images import validate_uploaded_image
 from marketplace.models import (
@@ -216,7 +217,7 @@ def application_save(*, actor, opportunity, answers=None, files=None, business=N
             if document.file:
                 document.file.delete(save=False)
             document.file = upload
-            document.original_name = upload.name[-200:]
+            document.original_name = safe_filename(upload.name, default="document")[-200:]
             document.content_type = kind
             document.size = upload.size
             document.save()
