@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.bidi import safe_filename
+from config.bidi import isolate, safe_filename
 from marketplace import tasks
 from marketplace.images import validate_uploaded_image
 from marketplace.models import (
@@ -159,7 +159,9 @@ def _clean_answers(opportunity, answers):
         if value in (None, ""):
             continue
         if question.kind == Question.Kind.CHOICE and value not in question.choice_list:
-            raise ValidationError(_("“%(value)s” is not one of the choices.") % {"value": value})
+            raise ValidationError(
+                _("“%(value)s” is not one of the choices.") % {"value": isolate(value)}
+            )
         if question.kind == Question.Kind.YES_NO:
             value = value in (True, "yes", "true", "on", "1")
         else:
