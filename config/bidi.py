@@ -3,7 +3,7 @@ control characters into a name, a slug or a file name.
 
 The site mixes French, English and Arabic, and people write names and messages in both
 scripts. A RIGHT-TO-LEFT OVERRIDE (U+202E) in a name would otherwise reverse whatever follows
-it on the same line: "Fatou wrote:", a price, a file name ("facture\u202efdp.exe" reads
+it on the same line: "Fatou wrote:", a price, a file name ("facture", U+202E, "fdp.exe" reads
 "factureexe.pdf"). Three defences, each in one place:
 
 - names and titles lose the explicit formatting characters when they are saved
