@@ -107,7 +107,7 @@ def _require_member(user, business):
 
 def _names(fields, tags):
     """The name and the tags as they are kept: without explicit directional formatting."""
-    if "name" in fields:
+    if isinstance(fields.get("name"), str):
         fields["name"] = strip_bidi_controls(fields["name"]).strip()
     if tags is not None:
         tags = [tag for tag in (strip_bidi_controls(tag).strip() for tag in tags) if tag]
@@ -320,7 +320,7 @@ def offer_save(*, actor, business, offer=None, photo=None, **fields):
     if offer is not None and offer.business_id != business.pk:
         raise PermissionDenied(_("This offer belongs to another business."))
     offer = offer or Offer(business=business)
-    if "title" in fields:
+    if isinstance(fields.get("title"), str):
         fields["title"] = strip_bidi_controls(fields["title"]).strip()
     for name, value in fields.items():
         setattr(offer, name, value)
