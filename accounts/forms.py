@@ -9,6 +9,7 @@ from wagtail.users.forms import UserEditForm as WagtailUserEditForm
 
 from accounts import roles
 from accounts.models import DEFAULT_TIME_ZONE, User, time_zone_choices
+from config.bidi import NameField
 
 
 class LoginForm(AuthenticationForm):
@@ -33,7 +34,7 @@ class LoginForm(AuthenticationForm):
 
 
 class SignupForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = NameField(
         label=_("Your name"),
         max_length=120,
         help_text=_("As you want other members to see it."),
@@ -94,6 +95,7 @@ class SettingsForm(forms.ModelForm):
             "nationality",
             "residence_status",
         ]
+        field_classes = {"display_name": NameField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,6 +130,7 @@ class AdminUserCreationForm(AdminEmailMixin, WagtailUserCreationForm):
 
     class Meta(WagtailUserCreationForm.Meta):
         fields = _ADMIN_FIELDS
+        field_classes = {"display_name": NameField}
 
     def save(self, commit=True):
         if self.instance.email_verified_at is None:
@@ -141,3 +144,4 @@ class AdminUserEditForm(AdminEmailMixin, WagtailUserEditForm):
 
     class Meta(WagtailUserEditForm.Meta):
         fields = _ADMIN_FIELDS | {"is_active"}
+        field_classes = {"display_name": NameField}

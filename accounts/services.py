@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import roles, tasks
 from accounts.models import Consent, User
 from accounts.tokens import read_email_verification_token
+from config.bidi import strip_bidi_controls
 
 
 def user_signup(
@@ -36,6 +37,7 @@ def user_signup(
     if role not in roles.SELF_SERVICE_ROLES:
         raise PermissionDenied(_("This role is granted by the programme team."))
     email = User.objects.normalize_email(email).lower()
+    display_name = strip_bidi_controls(display_name).strip()
     with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
         if existing is not None:
@@ -108,6 +110,8 @@ def user_settings_update(*, user, **values):
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"not a setting: {sorted(unknown)}")
+    if "display_name" in values:
+        values["display_name"] = strip_bidi_controls(values["display_name"]).strip()
     for name, value in values.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "email"])

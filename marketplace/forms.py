@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
+from config.bidi import NameField, strip_bidi_controls
 from marketplace.geography import CITY_CHOICES, REGION_OF_CITY, REGIONS
 from marketplace.images import validate_uploaded_image
 from marketplace.models import (
@@ -80,6 +82,7 @@ class BusinessForm(forms.ModelForm):
         model = Business
         # Every profile field the service accepts, but the needs (a checkbox list below).
         fields = [name for name in PROFILE_FIELDS if name != "needs"]
+        field_classes = {"name": NameField}
         widgets = {"description": forms.Textarea(attrs={"rows": 6, "dir": "auto"})}
 
     def __init__(self, *args, **kwargs):
@@ -102,7 +105,7 @@ class BusinessForm(forms.ModelForm):
         return cleaned
 
     def clean_tags(self):
-        names = [name.strip() for name in self.cleaned_data["tags"].split(",")]
+        names = [strip_bidi_controls(name).strip() for name in self.cleaned_data["tags"].split(",")]
         return [name[:50] for name in dict.fromkeys(names) if name][:10]
 
     def service_arguments(self):
@@ -117,6 +120,7 @@ class OfferForm(forms.ModelForm):
     class Meta:
         model = Offer
         fields = ["title", "description", "price_mad", "availability"]
+        field_classes = {"title": NameField}
         widgets = {"description": forms.Textarea(attrs={"rows": 4, "dir": "auto"})}
 
 
@@ -146,6 +150,18 @@ class InquiryForm(forms.Form):
         initial=True,
     )
     offer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class InstitutionAdminForm(WagtailAdminModelForm):
+    """The institutions' form in the admin: its name is saved as any other name."""
+
+    class Meta:
+        field_classes = {"name": NameField}
+
+
+class OpportunityAdminForm(WagtailAdminModelForm):
+    class Meta:
+        field_classes = {"title": NameField}
 
 
 class TransitionForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -19,8 +20,9 @@ from wagtail.permissions import register_permission_policy
 
 from cms.admin_menu import PermissionMenuItem
 from cms.models import paginate
+from config.bidi import isolate
 from marketplace import services
-from marketplace.forms import TransitionForm
+from marketplace.forms import InstitutionAdminForm, OpportunityAdminForm, TransitionForm
 from marketplace.models import Business, BusinessStatus, Institution, Opportunity
 from marketplace.views import error_text
 
@@ -84,8 +86,9 @@ def moderation_detail(request, business_id):
         request,
         "marketplace/admin/detail.html",
         {
-            "header_title": business.name,
-            "page_title": business.name,
+            # Wagtail writes these into its heading and <title>: plain text, isolated.
+            "header_title": isolate(business.name),
+            "page_title": isolate(business.name),
             "header_icon": "site",
             "business": business,
             "form": form,
@@ -121,6 +124,7 @@ def register_menu_item():
 
 class InstitutionViewSet(ModelViewSet):
     model = Institution
+    edit_handler = ObjectList(Institution.panels, base_form_class=InstitutionAdminForm)
     icon = "group"
     list_display = ["name", "kind", "is_public"]
     list_filter = ["kind", "is_public"]
@@ -213,6 +217,7 @@ class OpportunityUsageView(OwnOpportunitiesMixin, UsageView):
 
 class OpportunityViewSet(ModelViewSet):
     model = Opportunity
+    edit_handler = ObjectList(Opportunity.panels, base_form_class=OpportunityAdminForm)
     icon = "tasks"
     index_view_class = OpportunityIndexView
     add_view_class = OpportunityCreateView

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from accounts.emails import absolute_url
+from config.bidi import isolate
 
 PRODID = "-//Tremplin//Mentoring sessions//FR"
 
@@ -28,7 +29,7 @@ def _calendar(method=None):
 
 def _address(user, role):
     address = vCalAddress(f"mailto:{user.email}")
-    address.params["cn"] = vText(user.display_name or user.email)
+    address.params["cn"] = vText(isolate(user.display_name) or user.email)
     if role:
         address.params["role"] = vText(role)
         address.params["partstat"] = vText("ACCEPTED")
@@ -50,15 +51,17 @@ def _event(booking, cancelled):
         "summary",
         _("Mentoring: %(mentor)s and %(entrepreneur)s")
         % {
-            "mentor": mentor_user.display_name or mentor_user.email,
-            "entrepreneur": entrepreneur.display_name or entrepreneur.email,
+            "mentor": isolate(mentor_user.display_name) or mentor_user.email,
+            "entrepreneur": isolate(entrepreneur.display_name) or entrepreneur.email,
         },
     )
     description = [booking.get_format_display()]
+    # Calendar programs show these as plain text: what people typed is isolated. (The place
+    # is a field of its own, often a link that must stay one: it is left as typed.)
     if booking.agenda:
-        description.append(booking.agenda)
+        description.append(isolate(booking.agenda))
     if cancelled and booking.cancel_reason:
-        description.append(_("Cancelled: %(reason)s") % {"reason": booking.cancel_reason})
+        description.append(_("Cancelled: %(reason)s") % {"reason": isolate(booking.cancel_reason)})
     event.add("description", "\n\n".join(description))
     if booking.place:
         event.add("location", booking.place)

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import time_zone_choices
+from config.bidi import NameField, strip_bidi_controls
 from marketplace.forms import FilterForm, with_blank
 from marketplace.models import Need, Sector
 from marketplace.models.businesses import REGIONS, SPOKEN_LANGUAGES
@@ -86,7 +87,8 @@ class MentorProfileForm(forms.ModelForm):
         self.fields["session_lengths"].initial = self.instance.session_lengths or [30, 60]
 
     def clean_tags(self):
-        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+        tags = (strip_bidi_controls(tag).strip() for tag in self.cleaned_data["tags"].split(","))
+        return [tag for tag in tags if tag]
 
     def profile_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -236,7 +238,7 @@ class EndForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    title = forms.CharField(label=_("Goal"), max_length=200)
+    title = NameField(label=_("Goal"), max_length=200)
     target_date = forms.DateField(
         label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

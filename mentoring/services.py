@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from config.bidi import isolate, strip_bidi_controls
 from marketplace.models import Business, Membership, Need, Sector
 from marketplace.models.businesses import REGIONS, SPOKEN_LANGUAGES
 from mentoring import tasks
@@ -112,7 +113,8 @@ def _clean_profile(fields):
                 errors[name] = _("Choose from the list.")
             fields[name] = values
     if "tags" in fields:
-        fields["tags"] = [t.strip()[:40] for t in fields["tags"] or [] if t.strip()][:15]
+        tags = (strip_bidi_controls(tag).strip() for tag in fields["tags"] or [])
+        fields["tags"] = [tag[:40] for tag in tags if tag][:15]
     if "languages" in fields and not fields["languages"]:
         errors["languages"] = _("Give at least one language you can mentor in.")
     if "capacity" in fields and not 1 <= int(fields["capacity"]) <= 30:
@@ -311,7 +313,7 @@ def mentorship_propose(*, actor, mentor, business, score=None, reasons=()):
             if taken >= mentor.capacity:
                 raise ValidationError(
                     _("%(mentor)s has no free place left for another proposal.")
-                    % {"mentor": mentor.user.display_name}
+                    % {"mentor": isolate(mentor.user.display_name)}
                 )
             mentorship = Mentorship.objects.create(
                 mentor=mentor,
@@ -464,12 +466,13 @@ def _require_active_party(actor, mentorship):
 
 def goal_add(*, actor, mentorship, title, target_date=None):
     mentorship = _require_active_party(actor, mentorship)
-    if not title.strip():
+    title = strip_bidi_controls(title).strip()
+    if not title:
         raise ValidationError(_("Give the goal a title."))
     with transaction.atomic():
         goal = Goal.objects.create(
             mentorship=mentorship,
-            title=title.strip()[:200],
+            title=title[:200],
             target_date=target_date,
             created_by=actor,
         )

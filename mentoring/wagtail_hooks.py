@@ -19,6 +19,7 @@ from wagtail import hooks
 
 from cms.admin_menu import PermissionMenuItem
 from cms.models import paginate
+from config.bidi import isolate
 from marketplace.forms import DirectoryFilterForm
 from marketplace.views import error_text
 from mentoring import matching, queries, services
@@ -86,8 +87,9 @@ def mentor_review(request, mentor_id):
         request,
         "mentoring/admin/mentor_review.html",
         {
-            "header_title": mentor.user.display_name,
-            "page_title": mentor.user.display_name,
+            # Wagtail writes these into its heading and <title>: plain text, isolated.
+            "header_title": isolate(mentor.user.display_name),
+            "page_title": isolate(mentor.user.display_name),
             "header_icon": "group",
             "mentor": mentor,
             # Staff read what mentees said, to follow up; it is never public.
@@ -181,7 +183,7 @@ def _apply(request, businesses, b_facts, facts_by_mentor, mentor_by_id, weights)
             problems.append(
                 _("%(mentor)s has %(free)s free places, not %(count)s.")
                 % {
-                    "mentor": mentor_by_id[mentor_id].user.display_name,
+                    "mentor": isolate(mentor_by_id[mentor_id].user.display_name),
                     "free": facts_by_mentor[mentor_id].free,
                     "count": count,
                 }
@@ -193,8 +195,8 @@ def _apply(request, businesses, b_facts, facts_by_mentor, mentor_by_id, weights)
             problems.append(
                 _("Business %(business)s cannot go to mentor %(mentor)s: %(why)s.")
                 % {
-                    "business": by_id[business_id].name,
-                    "mentor": mentor_by_id[mentor_id].user.display_name,
+                    "business": isolate(by_id[business_id].name),
+                    "mentor": isolate(mentor_by_id[mentor_id].user.display_name),
                     "why": refusal(
                         matching.refusal(facts_by_business[business_id], facts_by_mentor[mentor_id])
                     ),

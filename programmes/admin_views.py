@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from accounts.roles import VIEW_SENSITIVE_DATA
+from config.bidi import IsolatedChoiceField, NameField, isolate
 from marketplace.models import Business
 from marketplace.views import error_text
 from programmes import charts, disclosure, exports, indicators, services
@@ -95,7 +96,7 @@ def impact_dashboard(request, programme_id):
     return _admin_page(
         request,
         "programmes/admin/impact.html",
-        _("Impact: %(programme)s") % {"programme": programme.name},
+        _("Impact: %(programme)s") % {"programme": isolate(programme.name)},
         _dashboard_context(request, programme),
         icon="table",
     )
@@ -149,10 +150,10 @@ class BulkAdvanceForm(forms.Form):
 
 
 class CohortForm(forms.Form):
-    programme = forms.ModelChoiceField(
+    programme = IsolatedChoiceField(
         label=gettext_lazy("Programme"), queryset=Programme.objects.order_by("name")
     )
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    name = NameField(label=gettext_lazy("Name"), max_length=120)
     starts_on = forms.DateField(
         label=gettext_lazy("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -219,7 +220,7 @@ def cohort_journeys(request, cohort_id):
             join.add_error("email", error)
         else:
             messages.success(
-                request, _("%(name)s joined the cohort.") % {"name": person.display_name}
+                request, _("%(name)s joined the cohort.") % {"name": isolate(person.display_name)}
             )
             return redirect("programmes_journeys:cohort", cohort_id=cohort.pk)
     if request.method == "POST" and not joining and form.is_valid():
@@ -248,7 +249,7 @@ def cohort_journeys(request, cohort_id):
     return _admin_page(
         request,
         "programmes/admin/cohort_journeys.html",
-        str(cohort),
+        f"{isolate(cohort.programme.name)} – {isolate(cohort.name)}",
         {
             "cohort": cohort,
             "journeys": journeys,
@@ -267,7 +268,7 @@ class AdvanceForm(forms.Form):
     registration_number = forms.CharField(
         label=gettext_lazy("Auto-entrepreneur registration number"), max_length=40, required=False
     )
-    business = forms.ModelChoiceField(
+    business = IsolatedChoiceField(
         label=gettext_lazy("Business"), queryset=Business.objects.none(), required=False
     )
 
@@ -333,7 +334,7 @@ def journey_detail(request, journey_id):
     return _admin_page(
         request,
         "programmes/admin/journey_detail.html",
-        str(journey),
+        _journey_title(journey),
         {
             "journey": journey,
             "next_step": Step(next_step) if next_step else None,
@@ -350,11 +351,16 @@ def journey_detail(request, journey_id):
     )
 
 
+def _journey_title(journey):
+    person = journey.person.display_name if journey.person else _("(deleted account)")
+    return f"{isolate(person)} – {isolate(journey.programme.name)}"
+
+
 # --- Grants ---------------------------------------------------------------------------------
 
 
 class GrantForm(forms.Form):
-    business = forms.ModelChoiceField(
+    business = IsolatedChoiceField(
         label=gettext_lazy("Business"),
         queryset=Business.objects.filter(status="published").order_by("name"),
     )
@@ -408,7 +414,7 @@ def grant_index(request, programme_id):
     return _admin_page(
         request,
         "programmes/admin/grant_index.html",
-        _("Grants: %(programme)s") % {"programme": programme.name},
+        _("Grants: %(programme)s") % {"programme": isolate(programme.name)},
         {"programme": programme, "grants": grants, "fund": services.fund_totals(programme)},
         "doc-full",
     )
@@ -486,7 +492,7 @@ def grant_detail(request, grant_id):
     return _admin_page(
         request,
         "programmes/admin/grant_detail.html",
-        str(grant),
+        f"{isolate(grant.business.name)} – {grant.amount_eur} €",
         {
             "grant": grant,
             "tranches": grant.tranches.prefetch_related("disbursements"),

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.bidi import NameField
 from marketplace.forms import with_blank
 from programmes.models import GENDERS, PERSON_REGIONS
 
@@ -12,7 +13,7 @@ class PersonForm(forms.Form):
     """A person without an account: name and phone, and optionally who they are for the
     programme's anonymous figures."""
 
-    name = forms.CharField(label=_("Your name"), max_length=120)
+    name = NameField(label=_("Your name"), max_length=120)
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,
@@ -56,7 +57,7 @@ class SignedInRegistrationForm(forms.Form):
 
 
 class WalkInForm(PersonForm):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = NameField(label=_("Name"), max_length=120)
     gender = forms.ChoiceField(
         label=_("Gender"), choices=with_blank(GENDERS, _("Not given")), required=False
     )

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.models import EventPage
+from config.bidi import isolate
 from programmes import calendar, queries, services
 from programmes.forms import RegistrationForm, SignedInRegistrationForm, WalkInForm
 from programmes.models import Attendance, EventRegistration, RegistrationStatus
@@ -181,7 +182,9 @@ def attendance_walk_in(request, event_id):
             form.apply(error)
         else:
             messages.success(
-                request, _("%(name)s is recorded as present.") % {"name": form.cleaned_data["name"]}
+                request,
+                _("%(name)s is recorded as present.")
+                % {"name": isolate(form.cleaned_data["name"])},
             )
             return redirect("programmes:attendance_take", event_id=event.pk)
     return _attendance_page(request, event, form, status=400)

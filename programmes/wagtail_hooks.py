@@ -12,6 +12,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.admin_menu import PermissionMenuItem
+from config.bidi import NameField
 from programmes import admin_views
 from programmes.models import PROGRAMME_REGIONS, Programme
 
@@ -56,6 +57,9 @@ class ProgrammeForm(WagtailAdminModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    class Meta:
+        field_classes = {"name": NameField}
 
     def __init__(self, *args, **kwargs):
         from marketplace.models import Institution

@@ -9,6 +9,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from config.bidi import strip_bidi_controls
 from search.normalise import fold_with_map
 
 _WORD = re.compile(r"\w+")
@@ -41,8 +42,12 @@ def highlight(text, terms):
 
 
 def snippet(text, terms, length=180):
-    """About `length` characters around the first match (or the start), escaped and marked."""
-    text = " ".join((text or "").split())
+    """About `length` characters around the first match (or the start), escaped and marked.
+
+    A snippet runs several fields together and is cut anywhere: the explicit directional
+    formatting of one field (an override, an embedding) would run on into the next, or be cut
+    from its end. It is left out; the page isolates the snippet as a whole."""
+    text = " ".join(strip_bidi_controls(text or "").split())
     spans = _spans(text, terms) if terms else []
     if len(text) <= length:
         window_start, window_end = 0, len(text)

@@ -1,8 +1,15 @@
-from django import template
+import re
+
+from django import forms, template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import normalize_newlines
 from wagtail.models import Locale, Page, Site
+
+from config import bidi
 
 register = template.Library()
 
@@ -119,3 +126,52 @@ def text_direction(language_code):
 @register.simple_tag
 def active_locale():
     return Locale.get_active()
+
+
+# --- user text in the site's pages, e-mails and admin screens (see config/bidi.py) ----------
+
+
+@register.filter(is_safe=True)
+def bdi(value):
+    """User text inline in HTML: `{{ business.name|bdi }}`, escaped and in a <bdi>."""
+    return bidi.isolate_html(value)
+
+
+@register.filter
+def isolate(value):
+    """User text where HTML cannot isolate it: e-mails, <title>, attribute values
+    (`{{ business.name|isolate }}`), between FIRST STRONG ISOLATE and POP DIRECTIONAL
+    ISOLATE. Escaped by the template as any other text."""
+    return bidi.isolate(value)
+
+
+# Boxes where people type text: they take their direction from what is typed in them.
+_TEXT_INPUT_TYPES = {"text", "search", "email", "url", "tel"}
+
+
+@register.filter
+def with_auto_direction(field):
+    """A form field rendered with dir="auto" when it is a box for text (unless its widget sets
+    a direction): an Arabic name typed on the French site reads right to left, and a value
+    already saved shows in a box of its own direction, apart from the page around it."""
+    widget = field.field.widget
+    if isinstance(widget, forms.Textarea) or (
+        isinstance(widget, forms.widgets.Input) and widget.input_type in _TEXT_INPUT_TYPES
+    ):
+        return field.as_widget(attrs={"dir": widget.attrs.get("dir", "auto")})
+    return field
+
+
+@register.filter(is_safe=True)
+def paragraphs(value):
+    """Long user text as paragraphs, as `linebreaks` makes them, each with dir="auto" so that
+    an Arabic paragraph reads right to left beside a French one and none leaks into the
+    next."""
+    if value is None or value == "":
+        return ""
+    text = normalize_newlines(bidi.balanced(str(value)))
+    if not isinstance(value, SafeData):
+        text = escape(text)
+    blocks = [block.replace("\n", "<br>") for block in re.split("\n{2,}", text)]
+    # Escaped above, or safe already.
+    return mark_safe("\n\n".join(f'<p dir="auto">{block}</p>' for block in blocks))  # noqa: S308

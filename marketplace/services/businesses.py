@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.bidi import strip_bidi_controls
 from marketplace import tasks
 from marketplace.images import without_metadata
 
@@ -104,8 +105,18 @@ def _require_member(user, business):
         raise PermissionDenied(_("Only the members of this business can do this."))
 
 
+def _names(fields, tags):
+    """The name and the tags as they are kept: without explicit directional formatting."""
+    if isinstance(fields.get("name"), str):
+        fields["name"] = strip_bidi_controls(fields["name"]).strip()
+    if tags is not None:
+        tags = [tag for tag in (strip_bidi_controls(tag).strip() for tag in tags) if tag]
+    return fields, tags
+
+
 def _unique_slug(name):
-    base = slugify(name)[:120] or "business"
+    # ASCII only (Arabic letters and every bidirectional control are left out).
+    base = slugify(strip_bidi_controls(name))[:120] or "business"
     slug, number = base, 2
     while Business.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
@@ -122,6 +133,7 @@ def business_create(*, actor, languages=(), tags=(), logo=None, registration_num
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    fields, tags = _names(fields, tags)
     with transaction.atomic():
         business = Business(slug=_unique_slug(fields.get("name", "")), **fields)
         if logo:
@@ -151,6 +163,7 @@ def business_update(
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    fields, tags = _names(fields, tags)
     with transaction.atomic():
         business = Business.objects.select_for_update().get(pk=business.pk)
         _require_owner(actor, business)
@@ -307,6 +320,8 @@ def offer_save(*, actor, business, offer=None, photo=None, **fields):
     if offer is not None and offer.business_id != business.pk:
         raise PermissionDenied(_("This offer belongs to another business."))
     offer = offer or Offer(business=business)
+    if isinstance(fields.get("title"), str):
+        fields["title"] = strip_bidi_controls(fields["title"]).strip()
     for name, value in fields.items():
         setattr(offer, name, value)
     if photo:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.bidi import isolate, safe_filename
 from marketplace import tasks
 from marketplace.images import validate_uploaded_image
 from marketplace.models import (
@@ -158,7 +159,9 @@ def _clean_answers(opportunity, answers):
         if value in (None, ""):
             continue
         if question.kind == Question.Kind.CHOICE and value not in question.choice_list:
-            raise ValidationError(_("“%(value)s” is not one of the choices.") % {"value": value})
+            raise ValidationError(
+                _("“%(value)s” is not one of the choices.") % {"value": isolate(value)}
+            )
         if question.kind == Question.Kind.YES_NO:
             value = value in (True, "yes", "true", "on", "1")
         else:
@@ -216,7 +219,7 @@ def application_save(*, actor, opportunity, answers=None, files=None, business=N
             if document.file:
                 document.file.delete(save=False)
             document.file = upload
-            document.original_name = upload.name[-200:]
+            document.original_name = safe_filename(upload.name, default="document")[-200:]
             document.content_type = kind
             document.size = upload.size
             document.save()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.models import paginate
+from config.bidi import isolate
 from marketplace import queries, services
 from marketplace.forms import (
     BusinessForm,
@@ -294,7 +295,9 @@ def invitation_accept(request, invitation_id):
     )
     if request.method == "POST":
         business = services.invitation_accept(actor=request.user, invitation_id=invitation.pk)
-        messages.success(request, _("You are now a member of %(name)s.") % {"name": business.name})
+        messages.success(
+            request, _("You are now a member of %(name)s.") % {"name": isolate(business.name)}
+        )
         return redirect("marketplace:dashboard_business", business_id=business.pk)
     return render(request, "marketplace/invitation.html", {"invitation": invitation})
 

@@ -8,11 +8,13 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.models import paginate
+from config.bidi import IsolatedChoiceField, isolate, isolate_html, safe_filename
 from marketplace import exports, queries, services
 from marketplace.models import (
     Application,
@@ -96,7 +98,9 @@ def application_form_class(opportunity, user):
     """A form with one field per question of the opportunity, plus 'on behalf of'."""
     fields = {}
     for question in opportunity.questions.all():
-        common = {"label": question.label, "required": False}
+        # The institution's staff write the questions: their labels are isolated too.
+        label = isolate_html(question.label)
+        common = {"label": label, "required": False}
         if question.kind == Question.Kind.SHORT:
             field = forms.CharField(max_length=300, **common)
         elif question.kind == Question.Kind.LONG:
@@ -105,7 +109,7 @@ def application_form_class(opportunity, user):
             )
         elif question.kind == Question.Kind.CHOICE:
             field = forms.ChoiceField(
-                choices=[("", "—")] + [(c, c) for c in question.choice_list], **common
+                choices=[("", "—")] + [(c, isolate(c)) for c in question.choice_list], **common
             )
         elif question.kind == Question.Kind.YES_NO:
             field = forms.ChoiceField(
@@ -114,10 +118,10 @@ def application_form_class(opportunity, user):
         else:
             field = forms.FileField(help_text=_("PDF, JPEG or PNG, 10 MB at most."), **common)
         if question.required:
-            field.label = f"{question.label} *"
+            field.label = format_html("{} *", label)
         fields[question.field_name] = field
     owned = Business.objects.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
-    fields["business"] = forms.ModelChoiceField(
+    fields["business"] = IsolatedChoiceField(
         queryset=owned, required=False, label=_("On behalf of"), empty_label=_("Myself")
     )
     return type("ApplicationForm", (forms.Form,), fields)
@@ -217,7 +221,8 @@ def document_download(request, document_id):
     response = FileResponse(
         stream,
         as_attachment=True,
-        filename=document.original_name,
+        # The name the applicant's computer gave it, without what could turn it around.
+        filename=safe_filename(document.original_name, default="document"),
         content_type=document.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cms.models import EventPage
+from config.bidi import strip_bidi_controls
 from marketplace.models import InstitutionStaff
 from programmes import tasks
 from programmes.models import (
@@ -73,7 +74,7 @@ def _check_open(event, now):
 
 def _clean_person(*, name, phone, email, gender, region, phone_required):
     errors = {}
-    name = " ".join((name or "").split())[:120]
+    name = " ".join(strip_bidi_controls(name or "").split())[:120]
     if not name:
         errors["name"] = ValidationError(_("Give your name."), code="name_required")
     normalised = normalise_phone(phone)

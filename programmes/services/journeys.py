@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.bidi import strip_bidi_controls
 from programmes.models import (
     STEPS,
     Attendance,
@@ -73,7 +74,7 @@ def _funded_businesses(journeys):
 
 def cohort_create(*, actor, programme, name, starts_on):
     _require(actor)
-    name = (name or "").strip()
+    name = strip_bidi_controls(name or "").strip()
     if not name:
         raise ValidationError(_("Name the cohort."), code="name")
     if Cohort.objects.filter(programme=programme, name__iexact=name).exists():

@@ -39,7 +39,9 @@
     }
     li.dataset.message = event.message;
     li.id = "m" + event.message;
-    li.querySelector(".meta").textContent = event.author_name + " · " + when(event.created_at) + (event.edited_at ? " · ✎" : "");
+    var author = document.createElement("bdi");  // a name cannot turn the line around
+    author.textContent = event.author_name;
+    li.querySelector(".meta").replaceChildren(author, " · " + when(event.created_at) + (event.edited_at ? " · ✎" : ""));
     li.querySelector(".text").textContent = event.deleted ? "—" : event.text;  // text, never HTML
     if (event.client_key) delete pending[event.client_key];
     return li;

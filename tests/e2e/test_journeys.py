@@ -6,6 +6,19 @@ import re
 from playwright.sync_api import expect
 
 SUBMIT = "main form button[type=submit]"
+# For a message element built by chat.js: whether each text holding U+202E sits in an isolating
+# element (a <bdi> or one with a dir attribute), and whether the author's name is in a <bdi>.
+ISOLATION = """item => {
+  const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+  const override = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.data.includes("\u202e")) {
+      const parent = node.parentElement;
+      override.push(parent.tagName === "BDI" || parent.hasAttribute("dir"));
+    }
+  }
+  return {override, author: item.querySelector(".meta > bdi") !== null};
+}"""
 
 
 def test_a_migrant_signs_up_in_arabic_and_publishes_a_cooperative(
@@ -105,12 +118,15 @@ def test_two_people_chat_live_and_one_catches_up_after_going_offline(
     for page in (mentee, mentor):
         page.wait_for_selector("[data-chat][data-live=true]")
 
-    # Typing shows on the other side, the message arrives there, and is marked read.
-    mentee.locator("main textarea").press_sequentially("Salut, ici en direct", delay=20)
+    # Typing shows on the other side, the message arrives there, and is marked read. It holds
+    # a RIGHT-TO-LEFT OVERRIDE: the page shows it isolated, and the author's name too.
+    mentee.locator("main textarea").press_sequentially("Salut, ici en direct \u202e!tuls", delay=20)
     mentor.locator("[data-typing]").filter(has_text="Aminata Diallo").wait_for()
     shot(mentor, "typing")
     mentee.get_by_role("button", name="Send", exact=True).click()
-    mentor.locator(".message-item").filter(has_text="Salut, ici en direct").wait_for()
+    received = mentor.locator(".message-item").filter(has_text="Salut, ici en direct")
+    received.wait_for()
+    assert received.evaluate(ISOLATION) == {"override": [True], "author": True}
     mine = mentee.locator(".message-item.mine").filter(has_text="Salut, ici en direct")
     mine.and_(mentee.locator("[data-state=read]")).wait_for()
     shot(mentee, "read-receipt")

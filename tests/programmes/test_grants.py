@@ -179,7 +179,8 @@ def test_the_admin_pages_award_and_pay_and_refuse_another_grants_tranche(
     )
     assert Disbursement.objects.get().amount_mad == Decimal("43600.00")
     detail = client.get(f"/admin/grants/{grant.pk}/").content.decode()
-    assert re.search(r"4\D000,00 € \([^)]*, VIR-9\)", detail)  # the payment, on its tranche
+    # The payment, on its tranche (its reference isolated, as everything staff type).
+    assert re.search(r"4\D000,00 € \([^)]*, <bdi>VIR-9</bdi>\)", detail)
     index = client.get(f"/admin/grants/programme/{funded_programme.pk}/")
     totals = re.findall(r"<dd>([^<]*) €</dd>", index.content.decode())
     assert [re.sub(r"\D", "", total) for total in totals] == [

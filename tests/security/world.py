@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from PIL import Image
 
 from accounts import roles
@@ -298,6 +299,163 @@ def _wagtail_world(world, home):
     SiteSettings.for_site(o["site"])
     o["locale"] = Locale.objects.get(language_code="ar")
     o["group"] = Group.objects.get(name=roles.EDITOR)
+
+
+# --- user text that would reverse what surrounds it ---------------------------------------------
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
+# Text fields that hold no text a person typed: codes, keys, tokens.
+MACHINE_FIELDS = {
+    "accounts.User.password",
+    "accounts.Consent.version",
+    "marketplace.BusinessEvent.action",
+    "marketplace.ApplicationEvent.action",
+    "marketplace.ApplicationDocument.content_type",
+    "marketplace.Institution.time_zone",
+    "mentoring.MentorProfile.time_zone",
+    "mentoring.CalendarFeed.token",
+    "messaging.Message.client_key",
+    "programmes.EventRegistration.person_key",
+    "programmes.EventRegistration.token",
+    "programmes.Attendance.person_key",
+}
+TEXT_APPS = ("accounts", "marketplace", "mentoring", "messaging", "programmes")
+
+
+def build_text_world():
+    """build_world(), with one more object of each kind that holds text a person typed and the
+    first world lacks (an inquiry, a photo and an offer on the public business, a reason sent by
+    the programme team, a jury comment, a held session with its note and rating, a report, a
+    walk-in), then every user-entered text field of every object holding U+202E at its end —
+    so that wherever it is shown, what follows it shows whether it was isolated. Long texts
+    also start with a stray POP DIRECTIONAL ISOLATE, which must not close the isolate around
+    them.
+
+    The texts are written straight to the database, as rows saved before names were cleaned
+    (and long texts keep what was typed)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace import services as marketplace
+    from mentoring import services as mentoring
+    from mentoring.models import Booking, MentorProfile
+    from messaging import services as messaging
+    from programmes import services as programmes
+    from tests.mentoring.conftest import book
+
+    world = build_world()
+    u, o = world.users, world.objects
+    public = o["public_business"]
+    o["public_offer"] = marketplace.offer_save(
+        actor=u["ent_a"], business=public, title="Pain", description="Du four"
+    )
+    o["public_photo"] = marketplace.business_photo_add(
+        actor=u["ent_a"],
+        business=public,
+        image=SimpleUploadedFile("q.png", png_bytes(), "image/png"),
+        caption="La boutique",
+    )
+    public.tags.set(["pain"])
+    o["inquiry"] = marketplace.inquiry_send(
+        actor=u["ent_b"], business=public, message="Bonjour", offer=o["public_offer"]
+    )
+    o["beta_invitation"] = marketplace.member_invite(
+        actor=u["ent_a"], business=public, email=u["ent_b"].email, role="member"
+    )
+    o["business_conversation"] = messaging.conversation_with_business(
+        actor=u["ent_b"], business=public
+    )
+    messaging.message_send(
+        actor=u["ent_b"],
+        conversation=o["business_conversation"],
+        text="Avez-vous du pain ?",
+        client_key="beta-1",
+    )
+    marketplace.business_transition(actor=u["ent_a"], business=o["business"], action="submit")
+    marketplace.business_transition(
+        actor=u["manager"], business=o["business"], action="request_changes", reason="Photo"
+    )
+    application = marketplace.application_transition(
+        actor=u["staff_a"], application=o["application"], action="start_review", note="Vu"
+    )
+    marketplace.review_submit(
+        actor=u["staff_a"],
+        application=application,
+        scores={criterion.pk: 7 for criterion in o["opportunity"].criteria.all()},
+        comment="Solide",
+    )
+    held = book(o["mentorship"], days=3, agenda="Bilan")
+    Booking.objects.filter(pk=held.pk).update(
+        status="held",
+        starts_at=timezone.now() - timedelta(days=2, hours=1),
+        ends_at=timezone.now() - timedelta(days=2),
+    )
+    o["held_booking"] = held
+    mentoring.session_note_add(actor=u["mentor_a"], booking=held, text="Bon départ")
+    o["rating"] = mentoring.session_rate(actor=u["ent_a"], booking=held, score=4, comment="Utile")
+    o["report"] = messaging.report(
+        actor=u["mentor_a"], message_id=o["message"].pk, reason="Hors sujet"
+    )
+    o["walk_in"] = programmes.attendance_add_walk_in(
+        actor=u["manager"], event=o["event"], name="Passant", phone="0611223344"
+    )
+    # A second programme: the admin's screens then ask which one to show.
+    o["programme_b"] = factories.programme(name="Programme bêta")
+    MentorProfile.objects.filter(pk=o["mentor"].pk).update(
+        review_note="Ajoutez une photo", tags=["compta"]
+    )
+    fill_user_texts()
+    from search import service
+
+    service.rebuild()
+    return world
+
+
+def fill_user_texts():
+    """Every user-entered text field of every row of our apps ends with U+202E (long texts
+    start with a stray PDI too); so do answers, mentors' skills and businesses' tags."""
+    from django.apps import apps
+    from taggit.models import Tag
+
+    from marketplace.models import Application
+    from mentoring.models import MentorProfile
+
+    for label in TEXT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            fields = [
+                field
+                for field in model._meta.concrete_fields
+                if isinstance(field, models.CharField | models.TextField)
+                and not field.choices
+                and not isinstance(field, models.SlugField | models.EmailField | models.URLField)
+                and f"{model._meta.label}.{field.name}" not in MACHINE_FIELDS
+            ]
+            if not fields:
+                continue
+            for row in model._base_manager.all():
+                values = {field.name: marked(getattr(row, field.name), field) for field in fields}
+                model._base_manager.filter(pk=row.pk).update(**values)
+    for application in Application.objects.all():
+        answers = {
+            key: marked(value, models.TextField()) if isinstance(value, str) else value
+            for key, value in application.answers.items()
+        }
+        Application.objects.filter(pk=application.pk).update(answers=answers)
+    for mentor in MentorProfile.objects.all():
+        tags = [marked(tag, models.CharField(max_length=40)) for tag in mentor.tags or ["x"]]
+        MentorProfile.objects.filter(pk=mentor.pk).update(tags=tags)
+    for tag in Tag.objects.all():
+        Tag.objects.filter(pk=tag.pk).update(name=marked(tag.name, Tag._meta.get_field("name")))
+
+
+def marked(value, field):
+    """`value` (or "x") ending with U+202E; a long text starting with a stray PDI too."""
+    value = value or "x"
+    if isinstance(field, models.TextField):
+        return f"{PDI}{value}{RLO}"
+    return f"{value[: (field.max_length or 1000) - 1]}{RLO}"
 
 
 def snapshot(world):
