@@ -10,6 +10,9 @@ read (stored: their id is the resume point), typing, presence, unread (not store
 and "ack" / "error" answers to the client's own frames. A refused frame gets an error event
 with a `code` and a translated `message`; the socket stays open.
 
+Error messages are in the language of `lang` in the address (`/ws/chat/?lang=ar`), else the
+person's preferred language.
+
 Resuming. A client that has seen events up to id N connects to `/ws/chat/?after=N` (or sends
 {"action": "resume", "after": N} as its first frame). The server sends every stored event after
 N, reading the database page by page until it has caught up, then {"type": "resumed", "id":
@@ -63,7 +66,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
@@ -155,6 +158,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=NOT_SIGNED_IN)
             return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        # Messages on this socket in the language of the page that opened it (`lang`), else
+        # the person's. Set in this task's context, which the socket's tasks and database
+        # threads inherit.
+        language = query.get("lang", [""])[-1]
+        if language not in dict(settings.LANGUAGES):
+            language = self.user.preferred_language
+        translation.activate(language)
         self.position = None  # the last event id this socket has sent or skipped past
         self.started = False
         self.held = []  # pushes that came before the socket started
@@ -175,7 +186,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         self.tasks = [asyncio.create_task(self._work()), asyncio.create_task(self._deliver())]
         await self.send_json({"type": "unread", "id": None, **unread})
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
             after = _event_id(query["after"][-1]) if "after" in query else None
         except ValidationError as error:
@@ -459,7 +469,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """Presence, then where the socket starts if it does not resume, and the unread counts
         — after the socket joined its group."""
         self._presence("online")
-        return services.stream_position(self.user.pk), services.unread_counts_for(self.user.pk)
+        return services.last_event_id(self.user.pk), services.unread_counts_for(self.user.pk)
 
     def _presence(self, state):
         """Tell the people this user talks with that they came or went (last seen)."""

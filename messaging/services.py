@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,7 +157,7 @@ def _record(conversation_id, kind, payload, members=None):
     members = sorted(set(members))
     previous = _lock_streams(members)
     event = Event.objects.create(conversation_id=conversation_id, kind=kind, payload=payload)
-    UserStream.objects.filter(user_id__in=members).update(last_event_id=event.pk)
+    _advance_streams(members, event.pk)
     data = event_data(event)
     transaction.on_commit(lambda: _push(members, data, after=previous))
     return event
@@ -181,14 +181,28 @@ def _lock_streams(user_ids):
         return dict(cursor.fetchall())
 
 
-def stream_position(user_id):
-    """The id of the last event the user's sockets can be sent (0 if none): where a socket that
-    does not resume starts."""
+def _advance_streams(user_ids, event_id):
+    """Move these (locked) stream rows to the event just written."""
+    if not user_ids:
+        return
+    table = connection.ops.quote_name(UserStream._meta.db_table)
+    marks = ", ".join(["%s"] * len(user_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_event_id = %s WHERE user_id IN ({marks})",  # noqa: S608
+            [event_id, *user_ids],
+        )
+
+
+def last_event_id(user_id):
+    """The id of the user's latest event (0 if none): where a socket that does not resume
+    starts, and the page's resume point. The latest event of each of their conversations, read
+    backwards on the (conversation, id) index, whatever the size of the log."""
+    latest = Event.objects.filter(conversation_id=OuterRef("conversation_id")).order_by("-pk")
     return (
-        Event.objects.filter(conversation__participants__user_id=user_id)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
+        Participant.objects.filter(user_id=user_id)
+        .annotate(latest=Subquery(latest.values("pk")[:1]))
+        .aggregate(last=Max("latest"))["last"]
         or 0
     )
 

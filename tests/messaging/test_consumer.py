@@ -33,7 +33,7 @@ def make_pair():
     return buyer, owner, conversation
 
 
-async def open_socket(user, path="/ws/chat/"):
+async def open_socket(user, path="/ws/chat/?lang=en"):
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
     communicator.scope["user"] = user
     connected, _ = await communicator.connect(timeout=5)
@@ -146,6 +146,35 @@ async def test_an_anonymous_visitor_is_refused():
     communicator.scope["server"] = ("127.0.0.1", 8000)
     connected, code = await communicator.connect(timeout=5)
     assert not connected and code == consumers.NOT_SIGNED_IN
+
+
+@pytest.mark.parametrize(
+    ("query", "preferred", "expected"),
+    [
+        ("?lang=ar", "fr", "تعذّرت قراءة هذه الرسالة."),  # the page's language
+        ("?lang=en", "ar", "This frame could not be read."),
+        ("", "ar", "تعذّرت قراءة هذه الرسالة."),  # else the person's
+        ("?lang=xx", "fr", "Ce message n’a pas pu être lu."),  # not one of ours
+    ],
+)
+async def test_error_frames_speak_the_language_of_the_page_or_the_person(
+    query, preferred, expected
+):
+    user = await sync_to_async(factories.UserFactory)(preferred_language=preferred)
+    socket = await open_socket(user, f"/ws/chat/{query}")
+    await socket.send_to(text_data="{not json")
+    assert (await next_of(socket, "error"))["message"] == expected
+    await socket.disconnect()
+
+
+async def test_errors_raised_in_the_database_threads_speak_the_pages_language_too():
+    buyer, _owner, conversation = await make_pair()
+    socket = await open_socket(buyer, "/ws/chat/?lang=ar")
+    await socket.send_json_to(
+        {"action": "send", "conversation": conversation.pk, "text": "hi", "client_key": "k" * 65}
+    )
+    assert (await next_of(socket, "error"))["message"] == "لا يتجاوز مفتاح العميل 64 حرفًا."
+    await socket.disconnect()
 
 
 async def test_a_message_reaches_the_other_side_with_its_read_receipt_and_typing():
@@ -283,11 +312,11 @@ async def test_a_resume_point_in_the_address_replays_before_anything_else():
     buyer, owner, conversation = await make_pair()
     await send_collecting_pushes(buyer, conversation, ["a", "b"])
     first = (await sync_to_async(services.events_after)(owner, 0))[0]["id"]
-    owner_socket = await open_socket(owner, f"/ws/chat/?after={first}")
+    owner_socket = await open_socket(owner, f"/ws/chat/?after={first}&lang=en")
     replayed, resumed = await stored_until(owner_socket, "resumed")
     assert [event["text"] for event in replayed] == ["b"] and resumed["count"] == 1
     await owner_socket.disconnect()
-    owner_socket = await open_socket(owner, "/ws/chat/?after=yesterday")
+    owner_socket = await open_socket(owner, "/ws/chat/?after=yesterday&lang=en")
     error = await next_of(owner_socket, "error")
     assert error["code"] == "invalid" and "whole number" in error["message"]
     await owner_socket.send_json_to({"action": "resume", "after": 0})  # it can still resume
