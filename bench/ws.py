@@ -365,7 +365,9 @@ class Run:
     def url(self, user, port):
         if self.label == "echo":
             return f"ws://127.0.0.1:{port}/ws/chat/?user={user}"
-        return f"ws://127.0.0.1:{port}/ws/chat/"
+        # As the page's script does: resume from the last event seen (none yet: the database is
+        # new), so the socket is live once its (empty) replay is done.
+        return f"ws://127.0.0.1:{port}/ws/chat/?after=0"
 
     async def open_one(self, index, person, gate):
         import websockets

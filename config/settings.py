@@ -179,7 +179,8 @@ if REDIS_URL:
     # hence no socket timeout and a large pool (shared/notes/realtime-and-servers.md).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # channels_redis's pub/sub layer, which also tells sockets when it reconnected.
+            "BACKEND": "config.channel_layer.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 10000}],
                 "prefix": os.environ.get("CHANNEL_PREFIX", "tremplin"),
@@ -290,6 +291,8 @@ RATE_LIMITS = {
     "verification": env_rate("RATE_LIMIT_VERIFICATION", "10/900"),
     "verification_per_email": env_rate("RATE_LIMIT_VERIFICATION_PER_EMAIL", "3/3600"),
     "api": env_rate("RATE_LIMIT_API", "120/60"),
+    # Messages one person may send (socket, page and API alike).
+    "messaging": env_rate("RATE_LIMIT_MESSAGING", "20/10"),
 }
 
 # --- Languages and time ---------------------------------------------------------------------
@@ -406,6 +409,9 @@ SCHEDULED_COMMANDS = [
 
 # Someone who has not read a message this many minutes after it came gets one e-mail digest.
 MESSAGING_DIGEST_MINUTES = int(os.environ.get("MESSAGING_DIGEST_MINUTES", "30"))
+# Threads (each with its own database connection) per ASGI process for the chat sockets'
+# database work (messaging/consumers.py).
+CHAT_DATABASE_THREADS = int(os.environ.get("CHAT_DATABASE_THREADS", "8"))
 
 # --- Mentoring ------------------------------------------------------------------------------
 

@@ -132,6 +132,26 @@ class Event(models.Model):
         return f"{self.kind} #{self.pk}"
 
 
+class UserStream(models.Model):
+    """A person's place in the event log: the id of the last event written for them.
+
+    Every transaction that writes an event locks the rows of all the people it concerns
+    (in user order, so two writers never wait for each other in a circle) before the event
+    gets its id, and moves them to that id. So a person's events commit in the order of their
+    ids: once an event is visible, every earlier event of that person is visible too, and a
+    socket that has sent up to some id can never see a lower one appear later. The previous id
+    travels with each push (`after`), which tells the consumer whether a push went missing in
+    between. Rows are made on the person's first event."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.user_id} at #{self.last_event_id}"
+
+
 class Block(models.Model):
     blocker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"

@@ -3,8 +3,10 @@ blocking, reporting. Permission checks inside, one transaction each; the Event r
 written in the same transaction as the change, and pushed to the participants' channel
 groups once it commits (a push may be dropped: clients resume from the Event table).
 
-Locks: sending locks the conversation row, so events get ids in the order of the changes
-they describe, and two retries of one client key cannot both insert.
+Locks: sending locks the conversation row, so messages get ids in the order they were sent,
+and two retries of one client key cannot both insert. Every event also locks the `UserStream`
+rows of the people it concerns before it gets its id (see `_record`), so each person's events
+commit in the order of their ids, whichever process or conversation they come from.
 """
 
 import logging
@@ -17,19 +19,29 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import ratelimit
-from messaging.models import MAX_LENGTH, Block, Conversation, Event, Message, Participant, Report
+from config.outages import OutageLog
+from messaging.models import (
+    MAX_LENGTH,
+    Block,
+    Conversation,
+    Event,
+    Message,
+    Participant,
+    Report,
+    UserStream,
+)
 
 logger = logging.getLogger(__name__)
 EDIT_WINDOW = timedelta(minutes=15)
-RATE_LIMIT = 20  # messages
-RATE_WINDOW = 10  # seconds
 S = Conversation.Subject
+CLIENT_KEY_LENGTH = Message._meta.get_field("client_key").max_length
+_push_failed = OutageLog(logger)
 
 
 def user_group(user_id):
@@ -64,50 +76,135 @@ def pushes_collected():
         _collected.pushes = previous
 
 
-def _push(user_ids, data):
-    pushes = getattr(_collected, "pushes", None)
-    if pushes is not None:
-        pushes.append((list(user_ids), data))
+def _layer_message(data, after=None):
+    """What travels on the channel layer: the event, and for a stored event the id of the
+    recipient's previous one (`after`), by which the consumer sees that a push went missing."""
+    return {"type": "chat.event", "event": data, "after": after}
+
+
+def _push(user_ids, data, after=None):
+    """Send `data` to each user's group once the caller is done; `after` maps a user to the id
+    of their previous event (stored events only)."""
+    pushes = [(user_id, _layer_message(data, (after or {}).get(user_id))) for user_id in user_ids]
+    collected = getattr(_collected, "pushes", None)
+    if collected is not None:
+        collected.extend(pushes)
         return
     layer = get_channel_layer()
-    if layer is None:
-        return
-    for user_id in user_ids:
-        try:
-            async_to_sync(layer.group_send)(
-                user_group(user_id), {"type": "chat.event", "event": data}
-            )
-        except Exception:  # noqa: BLE001 - the database is the record; clients resume from it
-            logger.warning("Could not push an event to user %s", user_id, exc_info=True)
+    if layer is not None:
+        async_to_sync(_send)(layer, pushes)
 
 
 async def send_pushes(pushes):
     """Send what `pushes_collected()` kept, from async code."""
     layer = get_channel_layer()
-    if layer is None:
-        return
-    for user_ids, data in pushes:
-        for user_id in user_ids:
-            try:
-                await layer.group_send(user_group(user_id), {"type": "chat.event", "event": data})
-            except Exception:  # noqa: BLE001 - the database is the record; clients resume from it
-                logger.warning("Could not push an event to user %s", user_id, exc_info=True)
+    if layer is not None:
+        await _send(layer, pushes)
+
+
+# People whose pushes failed: their sockets are told to catch up from the database once the
+# layer works again. Per process; a failure of the layer also makes every subscriber reconnect,
+# which tells the sockets the same thing, so this covers a failure on the sending side only.
+_missed = set()
+_missed_lock = threading.Lock()
+
+
+async def _send(layer, pushes):
+    failed = set()
+    for user_id, message in pushes:
+        try:
+            await layer.group_send(user_group(user_id), message)
+        except Exception as error:  # noqa: BLE001 - the database is the record; sockets catch up
+            failed.add(user_id)
+            last_error = error
+    if failed:
+        with _missed_lock:
+            _missed.update(failed)
+        _push_failed.warning(
+            "Could not push an event to %d people (channel layer unavailable: %s); their "
+            "sockets will catch up from the database when it is back",
+            len(failed),
+            last_error,
+        )
+    elif _missed:
+        await _resync_missed(layer)
+
+
+async def _resync_missed(layer):
+    with _missed_lock:
+        missed = sorted(_missed)
+        _missed.clear()
+    for number, user_id in enumerate(missed):
+        try:
+            await layer.group_send(user_group(user_id), {"type": "chat.resync"})
+        except Exception:  # noqa: BLE001 - down again: keep the rest for the next success
+            with _missed_lock:
+                _missed.update(missed[number:])
+            return
 
 
 def _record(conversation_id, kind, payload, members=None):
     """Write the event now; push it to every participant once the transaction commits.
 
-    Unread counts do not travel with it: clients count the messages they receive, and get the
-    stored counts when they connect and after they read (`push_unread`)."""
-    event = Event.objects.create(conversation_id=conversation_id, kind=kind, payload=payload)
+    Before the event gets its id, the participants' `UserStream` rows are locked (and made if
+    missing) in user order, and afterwards moved to the new id; the previous ids go with the
+    pushes. Unread counts do not travel with it: clients count the messages they receive, and
+    get the stored counts when they connect and after they read (`push_unread`)."""
     if members is None:
         members = Participant.objects.filter(conversation_id=conversation_id).values_list(
             "user_id", flat=True
         )
-    members = list(members)
+    members = sorted(set(members))
+    previous = _lock_streams(members)
+    event = Event.objects.create(conversation_id=conversation_id, kind=kind, payload=payload)
+    _advance_streams(members, event.pk)
     data = event_data(event)
-    transaction.on_commit(lambda: _push(members, data))
+    transaction.on_commit(lambda: _push(members, data, after=previous))
     return event
+
+
+def _lock_streams(user_ids):
+    """Lock these people's stream rows, making the missing ones, in user order; returns
+    {user id: id of their last event}. One statement: an upsert whose "update" changes
+    nothing but takes the row lock, inserting and locking row after row in the order given."""
+    if not user_ids:
+        return {}
+    table = connection.ops.quote_name(UserStream._meta.db_table)
+    rows = ", ".join(["(%s, 0)"] * len(user_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, last_event_id) VALUES {rows} "  # noqa: S608 - no input
+            f"ON CONFLICT (user_id) DO UPDATE SET last_event_id = {table}.last_event_id "
+            "RETURNING user_id, last_event_id",
+            user_ids,
+        )
+        return dict(cursor.fetchall())
+
+
+def _advance_streams(user_ids, event_id):
+    """Move these (locked) stream rows to the event just written."""
+    if not user_ids:
+        return
+    table = connection.ops.quote_name(UserStream._meta.db_table)
+    marks = ", ".join(["%s"] * len(user_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_event_id = %s WHERE user_id IN ({marks})",  # noqa: S608
+            [event_id, *user_ids],
+        )
+
+
+def last_event_id(user_id):
+    """The id of the user's latest event (0 if none): where a socket that does not resume
+    starts, and the page's resume point. The latest event of each of their conversations, read
+    backwards on the (conversation, id) index, whatever the size of the log."""
+    latest = Event.objects.filter(conversation_id=OuterRef("conversation_id")).order_by("-pk")
+    return (
+        Participant.objects.filter(user_id=user_id)
+        .annotate(latest=Subquery(latest.values("pk")[:1]))
+        .aggregate(last=Max("latest"))["last"]
+        or 0
+    )
 
 
 def push_unread(user_id):
@@ -220,7 +317,8 @@ def conversation_for_application(*, actor, application):
 
 
 def _check_rate(actor):
-    wait = ratelimit.hit(f"messaging:{actor.pk}", limit=RATE_LIMIT, window=RATE_WINDOW)
+    limit, window = ratelimit.rate("messaging")
+    wait = ratelimit.hit(f"messaging:{actor.pk}", limit=limit, window=window)
     if wait:
         raise ValidationError(
             _("You are sending too fast: wait a few seconds."),
@@ -271,7 +369,7 @@ def message_send(*, actor, conversation, text, client_key):
     insert fail, which undoes the transaction and answers with the stored message — a retry
     costs no rate-limit token."""
     text = (text or "").strip()
-    client_key = (client_key or "").strip()[:64]
+    client_key = (client_key or "").strip()
     if not text:
         raise ValidationError(_("Write a message."), code="empty")
     if len(text) > MAX_LENGTH:
@@ -281,6 +379,12 @@ def message_send(*, actor, conversation, text, client_key):
         )
     if not client_key:
         raise ValidationError(_("A message needs a client key."), code="no_key")
+    if len(client_key) > CLIENT_KEY_LENGTH:
+        # Never cut: two messages whose keys share a beginning would be stored as one.
+        raise ValidationError(
+            _("A client key is at most %(count)s characters.") % {"count": CLIENT_KEY_LENGTH},
+            code="key_too_long",
+        )
     members = _members_for_sending(actor, conversation.pk)
     now = timezone.now()
     try:
@@ -395,11 +499,8 @@ def unread_counts_for(user_id):
 
 
 def events_after(user, last_event_id, limit=500):
-    """What the user's client missed: events of their conversations after an id, in order."""
-    try:
-        last_event_id = int(last_event_id or 0)
-    except (TypeError, ValueError):
-        last_event_id = 0
+    """What the user's client missed: events of their conversations after an id, in order, at
+    most `limit` of them (callers page until a page comes back short)."""
     events = Event.objects.filter(
         conversation__participants__user=user, pk__gt=last_event_id
     ).order_by("pk")[:limit]

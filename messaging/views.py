@@ -19,7 +19,7 @@ from marketplace.views import error_text
 from mentoring.models import Mentorship
 from messaging import queries, services
 from messaging.forms import MessageForm, ReportForm
-from messaging.models import Block, Conversation, Event
+from messaging.models import Block, Conversation
 
 
 @login_required
@@ -82,11 +82,7 @@ def conversation(request, conversation_id):
             "form": form,
             "report_form": ReportForm(),
             "others": others,
-            "last_event": Event.objects.filter(conversation__participants__user=request.user)
-            .order_by("-pk")
-            .values_list("pk", flat=True)
-            .first()
-            or 0,
+            "last_event": services.last_event_id(request.user.pk),
             "blocked": set(
                 Block.objects.filter(blocker=request.user).values_list("blocked_id", flat=True)
             ),

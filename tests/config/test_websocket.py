@@ -14,7 +14,8 @@ async def test_health_websocket_round_trips_through_the_channel_layer():
     communicator = WebsocketCommunicator(
         application,
         "/ws/health/",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+        # The site's own address (SITE_URL): the only origin allowed, scheme and port included.
+        headers=[(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")],
     )
     connected, _ = await communicator.connect(timeout=5)
     assert connected

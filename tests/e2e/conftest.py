@@ -100,9 +100,9 @@ def mail_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory, mail_dir):
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+def server_env(tmp_path_factory, mail_dir):
+    """The environment of the test server (its database holding the demo content): another
+    server on the same database starts with it (`start_server`)."""
     database_url, drop_database = _server_database(tmp_path_factory)
     env = {
         key: value
@@ -116,7 +116,6 @@ def site_url(tmp_path_factory, mail_dir):
         DATABASE_URL=database_url,
         MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
         DEBUG="true",
-        SITE_URL=url,
         AXES_FAILURE_LIMIT="50",
         EMAIL_URL=f"file://{mail_dir}",
         # Every browser comes from 127.0.0.1: the per-address limits are for the internet.
@@ -128,29 +127,47 @@ def site_url(tmp_path_factory, mail_dir):
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--no-input"], ["seed_demo"], ["shell", "-c", SERVER_SETUP]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    log = open(tmp_path_factory.mktemp("log") / "server.log", "w")  # noqa: SIM115
+    yield env
+    drop_database()
+
+
+def start_server(env, log_path):
+    """`manage.py runserver` (daphne, as `make run` serves it) on a free port with `env`, its
+    SITE_URL its own address; returns (url, process) once it answers."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process (stop_server)
     server = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
-        env=env,
+        env={**env, "SITE_URL": url},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    server.log = log
     deadline = time.monotonic() + 60
     while True:
         try:
             urllib.request.urlopen(f"{url}/api/v1/health", timeout=2)  # noqa: S310 - our server
-            break
+            return url, server
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
                 raise RuntimeError(f"the test server did not start: see {log.name}") from None
             time.sleep(0.3)
-    yield url
+
+
+def stop_server(server):
     server.terminate()
     server.wait(timeout=10)
-    log.close()
-    drop_database()
+    server.log.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory, server_env):
+    url, server = start_server(server_env, tmp_path_factory.mktemp("log") / "server.log")
+    yield url
+    stop_server(server)
 
 
 @pytest.fixture(scope="session")

@@ -179,7 +179,10 @@ def test_events_after_an_id_are_the_users_own_in_order(pair):
     assert texts == ["a", "b"]
     last = services.events_after(buyer, 0)[0]["id"]
     assert [event["text"] for event in services.events_after(buyer, last)] == ["b"]
-    assert services.events_after(buyer, "garbage")  # a bad id starts from the beginning
+    # Where a socket that does not resume starts: the buyer's latest, not anyone's latest.
+    send(other.created_by, other, "later, elsewhere")
+    assert services.last_event_id(buyer.pk) == services.events_after(buyer, 0)[-1]["id"]
+    assert services.last_event_id(factories.UserFactory().pk) == 0
 
 
 def test_one_digest_per_person_never_one_per_message_and_none_if_read(

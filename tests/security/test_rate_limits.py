@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from accounts import roles
-from messaging import services as messaging
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -120,8 +119,8 @@ def test_the_anonymous_api_is_limited_per_address(client, limits):
     assert client.get(url, REMOTE_ADDR=IP_2).status_code == 200
 
 
-def test_messaging_is_limited_per_sender(client, monkeypatch):
-    monkeypatch.setattr(messaging, "RATE_LIMIT", 2)
+def test_messaging_is_limited_per_sender(client, limits):
+    limits("messaging", 2, 10)
     owner, buyer, conversation = factories.conversation_about_business()
     url = f"/api/v1/messaging/conversations/{conversation.pk}/messages"
 
@@ -132,20 +131,20 @@ def test_messaging_is_limited_per_sender(client, monkeypatch):
 
     assert [send(buyer, n).status_code for n in range(2)] == [201, 201]
     response = send(buyer, 3)
-    assert_429(response, messaging.RATE_WINDOW)
+    assert_429(response, 10)
     assert response.json()["message"]
     # The other participant still writes.
     assert send(owner, 1).status_code == 201
 
 
-def test_the_conversation_page_answers_429_when_sending_too_fast(client, monkeypatch):
-    monkeypatch.setattr(messaging, "RATE_LIMIT", 1)
+def test_the_conversation_page_answers_429_when_sending_too_fast(client, limits):
+    limits("messaging", 1, 10)
     owner, buyer, conversation = factories.conversation_about_business()
     client.force_login(buyer)
     url = reverse("messaging:conversation", args=[conversation.pk])
     assert client.post(url, {"text": "Un", "client_key": "k-1"}).status_code == 302
     response = client.post(url, {"text": "Deux", "client_key": "k-2"})
-    assert_429(response, messaging.RATE_WINDOW)
+    assert_429(response, 10)
     assert "Deux" in response.content.decode()  # the text is kept in the box
 
 
