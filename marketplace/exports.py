@@ -20,7 +20,7 @@ from marketplace import queries
 from marketplace.models import ApplicationDocument, Question
 
 
-def _rows(opportunity, sensitive, recused=frozenset()):
+def _rows(opportunity, sensitive, reader):
     questions = list(opportunity.questions.all())
     extra = [_("Nationality"), _("Residence status")] if sensitive else []
     header = [
@@ -35,7 +35,7 @@ def _rows(opportunity, sensitive, recused=frozenset()):
         *extra,
     ]
     yield header
-    ranking = queries.ranking(opportunity)
+    ranking = queries.ranking(opportunity, viewer=reader)
     documents = {
         (application_id, question_id): name
         for application_id, question_id, name in ApplicationDocument.objects.filter(
@@ -43,7 +43,7 @@ def _rows(opportunity, sensitive, recused=frozenset()):
         ).values_list("application_id", "question_id", "original_name")
     }
     for application in ranking:
-        if application.pk in recused:
+        if application.recused:
             continue
         answers = []
         for question in questions:
@@ -121,7 +121,6 @@ def spreadsheet_response(name, sheets, file_format):
 def applications_response(opportunity, file_format, user):
     name = f"{slugify(opportunity.title)[:50]}-{timezone.localdate().isoformat()}"
     sensitive = user.has_perm(VIEW_SENSITIVE_DATA)
-    recused = queries.recused_application_ids(user, opportunity)
     return spreadsheet_response(
-        name, [(_("Applications"), _rows(opportunity, sensitive, recused))], file_format
+        name, [(_("Applications"), _rows(opportunity, sensitive, user))], file_format
     )

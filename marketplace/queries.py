@@ -64,12 +64,14 @@ def businesses_of(user):
     )
 
 
-def ranking(opportunity):
-    """The opportunity's applications (drafts and withdrawals aside), best first, in one query.
+def ranking(opportunity, viewer=None):
+    """The opportunity's applications (drafts and withdrawals aside), best first, in two queries.
 
     Each application's score is the weighted mean of every submitted score it received
     (a reviewer who declared a conflict has none); applications with equal scores share a rank
-    and are marked as tied.
+    and are marked as tied. The applications on which `viewer` declared a conflict come last,
+    `recused`, without score: ranks and ties are counted without them, so that neither a gap
+    in the ranks nor a neighbour's "tie" tells the viewer where they stand.
     """
     from django.db.models import F, FloatField, Q, Sum
     from django.db.models.functions import Cast
@@ -92,6 +94,9 @@ def ranking(opportunity):
         .exclude(status__in=["draft", "withdrawn"])
         .order_by(F("score").desc(nulls_last=True), "submitted_at", "pk")
     )
+    recused = recused_application_ids(viewer, opportunity) if viewer is not None else set()
+    set_aside = [application for application in applications if application.pk in recused]
+    applications = [application for application in applications if application.pk not in recused]
     rank, previous = 0, object()
     for position, application in enumerate(applications, start=1):
         if application.score is not None:
@@ -104,7 +109,11 @@ def ranking(opportunity):
         application.tied = application.score is not None and any(
             other.score == application.score for other in neighbours
         )
-    return applications
+        application.recused = False
+    for application in set_aside:
+        application.score = application.rank = None
+        application.tied, application.recused = False, True
+    return applications + set_aside
 
 
 def recused_application_ids(user, opportunity):

@@ -290,14 +290,29 @@ def conversation_for_mentorship(*, actor, mentorship):
 
 
 def conversation_for_application(*, actor, application):
-    """An applicant and the staff of the institution that received the application."""
-    from marketplace.models import InstitutionStaff
+    """An applicant and the staff of the institution that received the application, but for
+    those who declared a conflict of interest with the applicant (they take no part in it)."""
+    from marketplace.models import InstitutionStaff, Review
 
+    recused = set(
+        Review.objects.filter(application=application, conflict_of_interest=True).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    if actor.pk in recused:
+        raise PermissionDenied(
+            _(
+                "You declared a conflict of interest with this applicant: "
+                "the rest of the jury decides."
+            )
+        )
     staff = [
         s.user
         for s in InstitutionStaff.objects.filter(
             institution_id=application.opportunity.institution_id
-        ).select_related("user")
+        )
+        .exclude(user_id__in=recused)
+        .select_related("user")
     ]
     if actor.pk != application.applicant_id and actor.pk not in {u.pk for u in staff}:
         raise PermissionDenied(_("This application is not yours."))
@@ -311,6 +326,14 @@ def conversation_for_application(*, actor, application):
             title=application.opportunity.title,
             application=application,
         )
+
+
+def leave_application_conversation(*, application, user):
+    """A juror who declares a conflict of interest no longer reads what the applicant and the
+    jury write about the application (called in the declaration's transaction)."""
+    Participant.objects.filter(
+        conversation__subject=S.APPLICATION, conversation__application=application, user=user
+    ).delete()
 
 
 # --- Messages -------------------------------------------------------------------------------

@@ -64,9 +64,13 @@ def conversation(request, conversation_id):
         before = int(request.GET.get("before", "")) or None
     except ValueError:
         before = None
+    # The resume point is read before the page: a message committed in between is then both
+    # replayed by the socket (the page places messages by id, so twice is harmless) and left
+    # unread, instead of missing from the page, from the replay and from the unread count.
+    last_event = services.last_event_id(request.user.pk)
     page, older = queries.history(conversation, before=before)
-    if not before:
-        services.mark_read(actor=request.user, conversation=conversation)
+    if not before and page:
+        services.mark_read(actor=request.user, conversation=conversation, up_to=page[-1].pk)
     others = [
         p.user
         for p in conversation.participants.select_related("user")
@@ -82,7 +86,7 @@ def conversation(request, conversation_id):
             "form": form,
             "report_form": ReportForm(),
             "others": others,
-            "last_event": services.last_event_id(request.user.pk),
+            "last_event": last_event,
             "blocked": set(
                 Block.objects.filter(blocker=request.user).values_list("blocked_id", flat=True)
             ),

@@ -339,13 +339,17 @@ def _review_for(actor, application, statuses=REVIEWABLE):
 
 
 def review_declare_conflict(*, actor, application):
-    """The reviewer knows the applicant: their scores are withdrawn, and they neither score nor
-    decide on this application any more (declaring it again changes nothing)."""
+    """The reviewer knows the applicant: their scores are withdrawn, they leave the conversation
+    with the applicant, and they neither score nor decide on this application any more
+    (declaring it again changes nothing)."""
+    from messaging import services as messaging  # messaging imports marketplace's models
+
     with transaction.atomic():
         application, review = _review_for(actor, application, CONFLICT_DECLARABLE)
         if review.conflict_of_interest:
             return review
         review.scores.all().delete()
+        messaging.leave_application_conversation(application=application, user=actor)
         review.conflict_of_interest = True
         review.submitted_at = None
         review.save(update_fields=["conflict_of_interest", "submitted_at"])

@@ -255,10 +255,7 @@ def staff_home(request):
 @login_required
 def staff_applications(request, opportunity_id):
     opportunity = _staff_opportunity(request, opportunity_id)
-    ranking = queries.ranking(opportunity)
-    recused = queries.recused_application_ids(request.user, opportunity)
-    for application in ranking:
-        application.recused = application.pk in recused
+    ranking = queries.ranking(opportunity, viewer=request.user)
     return render(
         request,
         "marketplace/staff_applications.html",
@@ -288,7 +285,7 @@ def staff_application(request, opportunity_id, application_id):
                 scores = {}
                 for criterion in criteria:
                     raw = request.POST.get(f"criterion-{criterion.pk}", "")
-                    if not raw.isdigit():
+                    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to isdigit()
                         raise ValidationError(_("Score every criterion of the rubric."))
                     scores[criterion.pk] = int(raw)
                 services.review_submit(

@@ -6,6 +6,7 @@ the applicant withdrew it. The document download answers exactly as the jury pag
 """
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
@@ -261,3 +262,83 @@ def test_a_draft_is_not_discussed_with_the_jury_even_once_withdrawn():
         with pytest.raises(PermissionDenied):
             messaging.conversation_for_application(actor=actor, application=application)
     assert Application.objects.for_jury(people["juror"]).count() == 0
+
+
+def test_a_recused_juror_leaves_the_conversation_with_the_applicant(client):
+    from messaging import services as messaging
+
+    people, business, opportunity = _world()
+    application = _application_in("submitted", people, business, opportunity)
+    application.reviews.all().delete()  # nobody recused yet
+    conversation = messaging.conversation_for_application(
+        actor=people["applicant"], application=application
+    )
+    messaging.message_send(
+        actor=people["applicant"], conversation=conversation, text="Mes papiers", client_key="1"
+    )
+    services.review_declare_conflict(actor=people["recused_juror"], application=application)
+    client.force_login(people["recused_juror"])
+    assert client.get(conversation.get_absolute_url()).status_code == 404
+    assert people["recused_juror"].pk not in set(
+        conversation.participants.values_list("user_id", flat=True)
+    )
+    with pytest.raises(PermissionDenied):
+        messaging.conversation_for_application(
+            actor=people["recused_juror"], application=application
+        )
+    # Opened again by the applicant or the jury, the conversation does not take them back.
+    messaging.conversation_for_application(actor=people["juror"], application=application)
+    assert people["recused_juror"].pk not in set(
+        conversation.participants.values_list("user_id", flat=True)
+    )
+    page = reverse("marketplace:staff_application", args=[opportunity.pk, application.pk])
+    write = reverse("messaging:start", args=["application", application.pk])
+    assert write not in client.get(page).content.decode()
+
+
+def test_the_ranking_tells_a_recused_juror_nothing_of_where_the_application_stands(client):
+    people, business, opportunity = _world()
+    criterion = opportunity.criteria.get()
+    others = []
+    for score in (9, 2):
+        applicant = factories.UserFactory(roles=[roles.ENTREPRENEUR])
+        other = services.application_save(
+            actor=applicant,
+            opportunity=opportunity,
+            files={
+                opportunity.questions.get().field_name: SimpleUploadedFile(
+                    "s.pdf", PDF, "application/pdf"
+                )
+            },
+        )
+        services.application_submit(actor=applicant, application=other)
+        services.application_transition(
+            actor=people["juror"], application=other, action="start_review"
+        )
+        services.review_submit(
+            actor=people["juror"], application=other, scores={criterion.pk: score}
+        )
+        others.append(other)
+    application = _application_in("under-review", people, business, opportunity)
+    services.review_submit(actor=people["juror"], application=application, scores={criterion.pk: 5})
+    client.force_login(people["recused_juror"])
+    ranking = client.get(reverse("marketplace:staff_applications", args=[opportunity.pk]))
+    table = BeautifulSoup(ranking.content, "html.parser").select("table.ranking tbody tr")
+    rows = [[cell.get_text(" ", strip=True) for cell in row.find_all("td")] for row in table]
+    assert [row[0] for row in rows] == ["1", "2", ""]  # no gap where it would stand
+    assert [row[1] for row in rows] == ["9.0", "2.0", "Conflict of interest"]
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "-1", "11", "", "7.5", "1e1"])
+def test_a_score_that_is_not_0_to_10_is_refused_with_a_message(client, typed):
+    people, business, opportunity = _world()
+    application = _application_in("under-review", people, business, opportunity)
+    criterion = opportunity.criteria.get()
+    client.force_login(people["juror"])
+    page = reverse("marketplace:staff_application", args=[opportunity.pk, application.pk])
+    response = client.post(
+        page, {"action": "score", f"criterion-{criterion.pk}": typed}, follow=True
+    )
+    assert response.status_code == 200
+    assert not application.reviews.filter(reviewer=people["juror"], scores__isnull=False).exists()
+    assert "Score" in response.content.decode()

@@ -221,3 +221,29 @@ def test_the_admin_menu_shows_each_screen_to_those_allowed_only(client):
 def test_wagtails_own_reports_still_answer(client):
     client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
     assert client.get("/admin/reports/locked/").status_code == 200
+
+
+def test_a_message_arriving_while_the_page_is_built_is_replayed_and_left_unread(
+    client, pair, monkeypatch
+):
+    """The page's history, its resume point and "read up to" are read one after the other: a
+    message committed in between must reach the reader (the socket replays it) and stay
+    unread, never be marked read unseen."""
+    from messaging import queries
+
+    buyer, owner, conversation = pair
+    services.message_send(actor=buyer, conversation=conversation, text="Bonjour", client_key="1")
+    real_history = queries.history
+
+    def history_then_a_late_message(*args, **kwargs):
+        page = real_history(*args, **kwargs)
+        services.message_send(actor=buyer, conversation=conversation, text="LATE", client_key="2")
+        return page
+
+    monkeypatch.setattr(queries, "history", history_then_a_late_message)
+    client.force_login(owner)
+    response = client.get(conversation.get_absolute_url())
+    assert "LATE" not in response.content.decode()
+    replayed = services.events_after(owner, response.context["last_event"])
+    assert [event.get("text") for event in replayed if event["type"] == "message.new"] == ["LATE"]
+    assert services.unread_counts_for(owner.pk)["total"] == 1
